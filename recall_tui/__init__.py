@@ -1,0 +1,3 @@
+"""recall: the follow-up appointment manager for clinic front desks."""
+
+__version__ = "0.1.0"

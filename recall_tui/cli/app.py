@@ -1,0 +1,35 @@
+"""The `recall` command: registers every command group. `recall` alone opens the desk app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import admin, booking, patients, views
+from .common import set_global_config
+
+app = typer.Typer(
+    name="recall", no_args_is_help=False, add_completion=False,
+    help="recall — hẹn tái khám: the follow-up appointment manager for clinic front desks. "
+         "Run with no command to open the desk app.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback(invoke_without_command=True)
+def root(ctx: typer.Context,
+         config: Annotated[str | None, typer.Option(
+             "--config", help="recall.toml to use.")] = None) -> None:
+    set_global_config(config)
+    if ctx.invoked_subcommand is None:  # `recall` alone opens the app (see entry.py)
+        typer.echo(ctx.get_help())
+
+
+app.add_typer(patients.app, name="patient")
+app.add_typer(booking.orders_app, name="order")
+app.add_typer(admin.config_app, name="config")
+for fn in (admin.init, admin.demo, admin.sweep, admin.backup, views.today, views.sessions,
+           booking.book, booking.confirm, booking.cancel, booking.reschedule, booking.checkin,
+           booking.noshow, booking.undo):
+    app.command(fn.__name__.rstrip("_"))(fn)

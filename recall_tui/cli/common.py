@@ -1,0 +1,201 @@
+"""What every command shares: options, value parsing, output, and error -> exit code.
+
+Exit codes: 0 done; 1 bad input (the field named); 2 usage; 3 refused by a rule;
+4 the environment failed (database unreachable, configuration unreadable).
+With ``--json`` one JSON document goes to stdout, errors included:
+``{"error": {"code", "field", "message"}}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+
+import typer
+
+from ..config import Config, ConfigError, load
+from ..core.errors import BadInput, DomainError
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+NowOpt = Annotated[str | None, typer.Option(
+    "--now", help="Pretend it is this instant (ISO; without a zone: clinic time).")]
+ConfigOpt = Annotated[str | None, typer.Option(
+    "--config", help="recall.toml to use (else RECALL_CONFIG, ./recall.toml, ~/.config).")]
+
+EXIT_BAD_INPUT, EXIT_USAGE, EXIT_REFUSED, EXIT_ENV = 1, 2, 3, 4
+
+_global_config: dict[str, str | None] = {"path": None}
+
+
+def set_global_config(path: str | None) -> None:
+    _global_config["path"] = path
+
+
+# -- values ----------------------------------------------------------------------------------
+
+def parse_date(raw: str | None, field: str, *, today: date | None = None) -> date | None:
+    """ISO (2026-12-01) or Vietnamese (01/12/2026); also today, tomorrow, +N."""
+    if raw is None:
+        return None
+    s = raw.strip().lower()
+    if today is not None:
+        if s in ("today", "hom nay", "hôm nay"):
+            return today
+        if s in ("tomorrow", "mai", "ngay mai", "ngày mai"):
+            return today + timedelta(days=1)
+        if re.fullmatch(r"[+-]\d{1,4}", s):
+            return today + timedelta(days=int(s))
+    try:
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return date.fromisoformat(s)
+    except ValueError:
+        raise BadInput("date.invalid", f"Ngày không hợp lệ: {raw!r} (vd. 2026-12-01).",
+                       f"Not a valid date: {raw!r} (e.g. 2026-12-01).", field=field) from None
+
+
+def parse_time(raw: str | None, field: str = "time") -> time | None:
+    if raw is None:
+        return None
+    try:
+        return time.fromisoformat(raw.strip().replace("h", ":") if "h" in raw else raw.strip())
+    except ValueError:
+        raise BadInput("time.invalid", f"Giờ không hợp lệ: {raw!r} (vd. 08:30).",
+                       f"Not a valid time: {raw!r} (e.g. 08:30).", field=field) from None
+
+
+def parse_now(raw: str | None, cfg: Config) -> datetime:
+    if raw is None:
+        return datetime.now(cfg.tz)
+    try:
+        value = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadInput("now.invalid", f"Thời điểm không hợp lệ: {raw!r}.",
+                       f"Not a valid instant: {raw!r} (e.g. 2026-11-25T09:00).",
+                       field="now") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=cfg.tz)
+    return value
+
+
+# -- output ------------------------------------------------------------------------------------
+
+def plain(value: Any) -> Any:
+    """Dataclasses, rows, dates, enums -> JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in ("display_code",):
+            if hasattr(value, name):
+                out[name] = getattr(value, name)
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v) for v in value]
+    if hasattr(value, "_mapping"):
+        return {k: plain(v) for k, v in value._mapping.items()}
+    return value
+
+
+class Runner:
+    """One command's run: the configuration, the context, and how to answer."""
+
+    def __init__(self, json_mode: bool, config_path: str | None):
+        self.json = json_mode
+        self.config_path = config_path or _global_config["path"]
+        self._cfg: Config | None = None
+        self._ctx = None
+
+    @property
+    def cfg(self) -> Config:
+        if self._cfg is None:
+            self._cfg = load(self.config_path)
+        return self._cfg
+
+    @property
+    def ctx(self):
+        if self._ctx is None:
+            from ..services.context import Context
+            from ..store.database import Database
+
+            self._ctx = Context(cfg=self.cfg, db=Database(self.cfg.database_url))
+        return self._ctx
+
+    def now(self, raw: str | None) -> datetime:
+        return parse_now(raw, self.cfg)
+
+    def today(self, raw_now: str | None) -> date:
+        return self.now(raw_now).astimezone(self.cfg.tz).date()
+
+    def lang(self) -> str:
+        try:
+            return self.cfg.language
+        except Exception:
+            return "vi"
+
+    def done(self, result: Any, human: Callable[[Any], None] | str | None = None) -> None:
+        if self.json:
+            sys.stdout.write(json.dumps(plain(result), ensure_ascii=False, indent=2) + "\n")
+        elif callable(human):
+            human(result)
+        elif human is not None:
+            typer.echo(human)
+
+    def fail(self, code: int, err: dict, human: str) -> None:
+        if self.json:
+            sys.stdout.write(json.dumps({"error": err}, ensure_ascii=False) + "\n")
+        else:
+            typer.secho(human, err=True, fg=typer.colors.RED)
+        raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
+    """Turn every failure into a message and an exit code; never a traceback."""
+    from ..store.database import Unavailable
+
+    r = Runner(json_mode, config_path)
+    try:
+        yield r
+    except typer.Exit:
+        raise
+    except DomainError as exc:
+        lang = r.lang()
+        r.fail(exc.exit_code, exc.as_dict(lang), exc.message(lang))
+    except ConfigError as exc:
+        r.fail(EXIT_ENV, {"code": "config", "field": exc.key, "message": str(exc)},
+               f"recall.toml: {exc}")
+    except Unavailable as exc:
+        r.fail(EXIT_ENV, {"code": "database", "field": None, "message": str(exc)}, str(exc))
+    except KeyboardInterrupt:
+        r.fail(130, {"code": "interrupted", "field": None, "message": "interrupted"},
+               "interrupted")
+    except Exception as exc:  # the last net: still no traceback for the user
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        if isinstance(exc, OperationalError | ProgrammingError) and (
+                "no such table" in str(exc) or "does not exist" in str(exc)):
+            r.fail(EXIT_ENV, {"code": "database.uninitialised", "field": None,
+                              "message": "the database is not set up: run `recall init`"},
+                   "Cơ sở dữ liệu chưa được khởi tạo: chạy `recall init`. "
+                   "(The database is not set up: run `recall init`.)")
+        import os
+
+        if os.environ.get("RECALL_DEBUG"):
+            raise
+        r.fail(EXIT_ENV, {"code": "internal", "field": None, "message": str(exc)},
+               f"recall: unexpected error: {exc.__class__.__name__}: {exc}")

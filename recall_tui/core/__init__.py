@@ -1,0 +1,1 @@
+"""The pure domain core: rules only, no I/O, no framework, no storage."""

@@ -1,0 +1,110 @@
+"""What every use case needs: the database, the configuration, the calendar, the actor."""
+
+from __future__ import annotations
+
+import getpass
+import grp
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from ..config import Config
+from ..core.calendar import Calendar, YearlyHolidays
+from ..core.errors import BadInput, NotFound, Refused
+from ..store import clinics as clinic_repo
+from ..store.database import Database
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): the uid says who
+        return f"uid{os.getuid()}"
+
+
+@dataclass
+class Context:
+    cfg: Config
+    db: Database
+    actor: str = field(default_factory=current_user)
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return self.cfg.tz
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        return Calendar(templates=list(self.cfg.templates), closures=list(self.cfg.closures),
+                        overrides=list(self.cfg.overrides), holidays=YearlyHolidays(),
+                        observe_holidays=self.cfg.observe_holidays)
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.tz).date()
+
+    # -- ids ----------------------------------------------------------------------------
+    @cached_property
+    def _ids(self) -> tuple[dict[str, int], dict[str, int]]:
+        with self.db.read() as conn:
+            return clinic_repo.ids(conn)
+
+    def clinic_id(self, code: str, *, field_name: str = "clinic") -> int:
+        cid = self._ids[0].get((code or "").strip().upper()) or self._ids[0].get(code)
+        if cid is None:
+            known = ", ".join(c.code for c in self.cfg.clinics) or "none"
+            raise NotFound("clinic.unknown", f"Không có phòng khám {code!r} (có: {known}).",
+                           f"No clinic {code!r} (known: {known}).", field=field_name)
+        return cid
+
+    def clinic_code(self, cid: int) -> str:
+        return next(code for code, i in self._ids[0].items() if i == cid)
+
+    def doctor_id(self, code: str | None, *, field_name: str = "doctor") -> int | None:
+        if not code:
+            return None
+        did = self._ids[1].get(code.strip().upper()) or self._ids[1].get(code)
+        if did is None:
+            known = ", ".join(d.code for d in self.cfg.doctors) or "none"
+            raise NotFound("doctor.unknown", f"Không có bác sĩ {code!r} (có: {known}).",
+                           f"No doctor {code!r} (known: {known}).", field=field_name)
+        return did
+
+    def doctor_code(self, did: int | None) -> str | None:
+        if did is None:
+            return None
+        return next(code for code, i in self._ids[1].items() if i == did)
+
+    def forget_ids(self) -> None:
+        self.__dict__.pop("_ids", None)
+
+    # -- roles -------------------------------------------------------------------------------
+    def roles(self) -> set[str]:
+        """The actor's roles. With no [roles] in recall.toml, everyone may do everything."""
+        if not self.cfg.roles:
+            return {"desk", "doctor", "manager", "admin"}
+        try:
+            groups = {g.gr_name for g in grp.getgrall() if self.actor in g.gr_mem}
+        except Exception:
+            groups = set()
+        out = set()
+        for role, members in self.cfg.roles.items():
+            for m in members:
+                if m == "*" or m == self.actor or (m.startswith("group:") and m[6:] in groups):
+                    out.add(role)
+        if "admin" in out:
+            out |= {"desk", "doctor", "manager"}
+        if "manager" in out:
+            out.add("desk")
+        return out
+
+    def require(self, role: str, what_vi: str, what_en: str) -> None:
+        if role not in self.roles():
+            raise Refused("role.missing", f"Cần quyền {role} để {what_vi}.",
+                          f"Only a {role} may {what_en}.", details={"actor": self.actor})
+
+
+def require_text(value: str | None, field_name: str, vi: str, en: str) -> str:
+    if not value or not value.strip():
+        raise BadInput(f"{field_name}.missing", vi, en, field=field_name)
+    return value.strip()

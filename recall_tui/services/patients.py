@@ -1,0 +1,310 @@
+"""Patients: register, correct, look up, search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..core import phones, text
+from ..core.calendar import Part
+from ..core.contact import Channel
+from ..core.errors import BadInput, NotFound, Refused
+from ..store import appointments as appt_repo
+from ..store import events
+from ..store import orders as order_repo
+from ..store import patients as repo
+from .context import Context
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class PhoneIn:
+    raw: str
+    label: str = "self"  # self | caregiver | other
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PatientCard:
+    id: int
+    mrn: str
+    full_name: str
+    birth_date: date | None
+    birth_year: int | None
+    sex: str | None
+    phones: list[dict] = field(default_factory=list)
+    email: str | None = None
+    language: str = "vi"
+    preferred_channels: list[str] = field(default_factory=list)
+    consent: dict[str, bool] = field(default_factory=dict)
+    preferred_parts: list[str] = field(default_factory=list)
+    bhyt: str | None = None
+    cccd: str | None = None
+    address: str | None = None
+
+    @property
+    def born(self) -> str:
+        if self.birth_date:
+            return self.birth_date.strftime("%d/%m/%Y")
+        return str(self.birth_year) if self.birth_year else ""
+
+
+def _phones(items: Sequence[PhoneIn]) -> list[dict]:
+    out, seen = [], set()
+    for i, p in enumerate(items):
+        label = (p.label or "self").strip().lower()
+        if label not in ("self", "caregiver", "other"):
+            raise BadInput("phone.label", f"Loại số điện thoại không hợp lệ: {p.label!r}.",
+                           f"Phone label must be self, caregiver or other: {p.label!r}.",
+                           field=f"phone[{i}]")
+        e164 = phones.normalise_phone(p.raw, field="phone" if i == 0 else f"phone[{i}]")
+        if e164 in seen:
+            continue
+        seen.add(e164)
+        out.append({"e164": e164, "label": label, "name": text.clean(p.name)})
+    return out
+
+
+def _check_fields(*, email, language, sex, birth_date, birth_year, channels, consent, parts,
+                  today: date) -> dict:
+    vals: dict = {}
+    if email is not None:
+        email = email.strip() or None
+        if email and not EMAIL_RE.match(email):
+            raise BadInput("email.invalid", f"Email không hợp lệ: {email!r}.",
+                           f"Not an e-mail address: {email!r}.", field="email")
+        vals["email"] = email
+    if language is not None:
+        if language not in LANGS:
+            raise BadInput("language.invalid", "Ngôn ngữ phải là vi hoặc en.",
+                           "Language must be vi or en.", field="language")
+        vals["language"] = language
+    if sex is not None:
+        s = sex.strip().upper()[:1] or None
+        if s not in (None, "M", "F", "O"):
+            raise BadInput("sex.invalid", "Giới tính: M (nam), F (nữ) hoặc O.",
+                           "Sex must be M, F or O.", field="sex")
+        vals["sex"] = s
+    if birth_date is not None:
+        if birth_date > today or birth_date.year < 1880:
+            raise BadInput("birth_date.invalid", "Ngày sinh không hợp lệ.",
+                           "The birth date is not plausible.", field="birth_date")
+        vals["birth_date"] = birth_date
+        vals["birth_year"] = birth_date.year
+    elif birth_year is not None:
+        if not 1880 <= birth_year <= today.year:
+            raise BadInput("birth_year.invalid", "Năm sinh không hợp lệ.",
+                           "The birth year is not plausible.", field="birth_year")
+        vals["birth_year"] = birth_year
+    if channels is not None:
+        chs = []
+        for c in channels:
+            c = c.strip().lower()
+            if c not in {ch.value for ch in Channel}:
+                raise BadInput("channel.invalid", f"Kênh không hợp lệ: {c!r} (zalo, sms, email).",
+                               f"Unknown channel {c!r} (zalo, sms, email).", field="channels")
+            chs.append(c)
+        vals["preferred_channels"] = ",".join(chs)
+    if consent is not None:
+        for k in consent:
+            if k not in {ch.value for ch in Channel}:
+                raise BadInput("consent.invalid", f"Kênh không hợp lệ: {k!r}.",
+                               f"Unknown channel in consent: {k!r}.", field="consent")
+        vals["consent"] = ",".join(f"{k}={int(v)}" for k, v in sorted(consent.items()))
+    if parts is not None:
+        vals["preferred_parts"] = ",".join(Part.parse(p).value for p in parts)
+    return vals
+
+
+def add(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (), mrn: str | None = None,
+        sex: str | None = None, birth_date: date | None = None, birth_year: int | None = None,
+        email: str | None = None, language: str = "vi", channels: Sequence[str] | None = None,
+        consent: dict[str, bool] | None = None, parts: Sequence[str] | None = None,
+        bhyt: str | None = None, cccd: str | None = None, address: str | None = None,
+        now: datetime) -> PatientCard:
+    full = text.title_name(name or "")
+    if not full or not text.fold(full):
+        raise BadInput("name.missing", "Chưa nhập họ tên bệnh nhân.", "The patient's name is missing.",
+                       field="name")
+    phone_rows = _phones(phones_in)
+    vals = _check_fields(email=email, language=language, sex=sex, birth_date=birth_date,
+                         birth_year=birth_year, channels=channels, consent=consent, parts=parts,
+                         today=ctx.today(now))
+    if mrn is not None:
+        mrn = mrn.strip().upper()
+        if not re.fullmatch(r"[A-Z0-9][A-Z0-9\-./]{0,31}", mrn):
+            raise BadInput("mrn.invalid", f"Mã bệnh nhân không hợp lệ: {mrn!r}.",
+                           f"Not a valid MRN: {mrn!r}.", field="mrn")
+    with ctx.db.write() as conn:
+        if mrn is None:
+            mrn = repo.next_mrn(conn, ctx.cfg.mrn_prefix)
+        elif repo.by_mrn(conn, mrn) is not None:
+            raise Refused("mrn.taken", f"Mã bệnh nhân {mrn} đã có.", f"MRN {mrn} already exists.",
+                          field="mrn")
+        row = {"mrn": mrn, "full_name": full, "name_key": text.fold(full),
+               "bhyt": text.clean(bhyt) or None, "cccd": text.clean(cccd) or None,
+               "address": text.clean(address) or None, "created_at": now, "updated_at": now,
+               "language": "vi", **vals}
+        pid = repo.insert(conn, row, phone_rows, text.tokens(full))
+        events.append(conn, at=now, actor=ctx.actor, kind="patient.added", patient_id=pid,
+                      details={"mrn": mrn})
+        return _card(conn, pid)
+
+
+def edit(ctx: Context, *, mrn: str, name: str | None = None,
+         phones_in: Sequence[PhoneIn] | None = None, sex: str | None = None,
+         birth_date: date | None = None, birth_year: int | None = None, email: str | None = None,
+         language: str | None = None, channels: Sequence[str] | None = None,
+         consent: dict[str, bool] | None = None, parts: Sequence[str] | None = None,
+         bhyt: str | None = None, cccd: str | None = None, address: str | None = None,
+         now: datetime) -> PatientCard:
+    vals = _check_fields(email=email, language=language, sex=sex, birth_date=birth_date,
+                         birth_year=birth_year, channels=channels, consent=consent, parts=parts,
+                         today=ctx.today(now))
+    if name is not None:
+        full = text.title_name(name)
+        if not text.fold(full):
+            raise BadInput("name.missing", "Họ tên không được để trống.", "The name cannot be empty.",
+                           field="name")
+        vals.update(full_name=full, name_key=text.fold(full))
+    for key, raw in (("bhyt", bhyt), ("cccd", cccd), ("address", address)):
+        if raw is not None:
+            vals[key] = text.clean(raw) or None
+    phone_rows = _phones(phones_in) if phones_in is not None else None
+    with ctx.db.write() as conn:
+        before = _get(conn, mrn)
+        changes = {k: [_plain(getattr(before, k)), _plain(v)] for k, v in vals.items()
+                   if getattr(before, k) != v}
+        if phone_rows is not None:
+            old = [p.e164 for p in repo.phones(conn, before.id)]
+            new = [p["e164"] for p in phone_rows]
+            if old != new:
+                changes["phones"] = [old, new]
+            repo.set_phones(conn, before.id, phone_rows)
+        if vals:
+            repo.update(conn, before.id, {**vals, "updated_at": now})
+        if "full_name" in vals:
+            repo.set_tokens(conn, before.id, text.tokens(vals["full_name"]))
+        if changes:
+            events.append(conn, at=now, actor=ctx.actor, kind="patient.edited",
+                          patient_id=before.id, details=changes)
+        return _card(conn, before.id)
+
+
+def _plain(v):
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def _get(conn, mrn: str):
+    row = repo.by_mrn(conn, (mrn or "").strip().upper()) or repo.by_mrn(conn, (mrn or "").strip())
+    if row is None:
+        raise NotFound("patient.unknown", f"Không có bệnh nhân mã {mrn!r}.",
+                       f"No patient with MRN {mrn!r}.", field="patient")
+    return row
+
+
+def _card(conn, pid: int) -> PatientCard:
+    p = repo.by_id(conn, pid)
+    return card_of(p, repo.phones(conn, pid))
+
+
+def card_of(p, phone_rows) -> PatientCard:
+    consent = {}
+    for item in filter(None, (p.consent or "").split(",")):
+        k, _, v = item.partition("=")
+        consent[k] = v == "1"
+    return PatientCard(
+        id=p.id, mrn=p.mrn, full_name=p.full_name, birth_date=p.birth_date,
+        birth_year=p.birth_year, sex=p.sex,
+        phones=[{"e164": r.e164, "display": phones.display_phone(r.e164), "label": r.label,
+                 "name": r.name} for r in phone_rows],
+        email=p.email, language=p.language,
+        preferred_channels=[c for c in (p.preferred_channels or "").split(",") if c],
+        consent=consent, preferred_parts=[c for c in (p.preferred_parts or "").split(",") if c],
+        bhyt=p.bhyt, cccd=p.cccd, address=p.address,
+    )
+
+
+def get(ctx: Context, *, mrn: str) -> PatientCard:
+    with ctx.db.read() as conn:
+        return _card(conn, _get(conn, mrn).id)
+
+
+@dataclass(frozen=True)
+class PatientFile:
+    card: PatientCard
+    orders: list
+    appointments: list
+    events: list
+
+
+def show(ctx: Context, *, mrn: str) -> PatientFile:
+    with ctx.db.read() as conn:
+        p = _get(conn, mrn)
+        return PatientFile(card=_card(conn, p.id), orders=order_repo.for_patient(conn, p.id),
+                           appointments=appt_repo.for_patient(conn, p.id),
+                           events=events.for_patient(conn, p.id))
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    mrn: str
+    full_name: str
+    born: str
+    sex: str | None
+    phone: str
+    matched: str  # mrn | phone | name
+
+
+def search(ctx: Context, *, query: str, limit: int = 20) -> list[Hit]:
+    """Find patients by MRN, phone (any common form, partial) or name without diacritics.
+
+    Best matches first: an exact MRN or phone, then names that are the query, start with
+    it, then contain its words as word prefixes.
+    """
+    q = text.clean(query)
+    if not q:
+        return []
+    with ctx.db.read() as conn:
+        rows: list = []
+        seen: set[int] = set()
+
+        def take(found, how):
+            for r in found:
+                if r.id not in seen and len(rows) < limit:
+                    seen.add(r.id)
+                    rows.append((r, how))
+
+        compact = re.sub(r"[\s.\-()]", "", q)
+        if re.fullmatch(r"\+?\d{3,}", compact):
+            prefix = phones.search_prefix(compact)
+            if prefix:
+                take(repo.search_phone(conn, prefix, limit), "phone")
+        if re.fullmatch(r"[A-Za-z]{0,4}\d{2,}[A-Za-z0-9\-./]*", compact) or \
+                (len(compact) >= 4 and compact.isalnum() and any(c.isdigit() for c in compact)):
+            take(repo.search_mrn(conn, compact, limit), "mrn")
+        toks = text.tokens(q)
+        if toks and not compact.isdigit():
+            take(repo.search_name(conn, toks, " ".join(toks), limit), "name")
+        phone_map = repo.phones_of(conn, [r.id for r, _ in rows])
+    out = []
+    for r, how in rows:
+        ph = phone_map.get(r.id, [])
+        out.append(Hit(
+            id=r.id, mrn=r.mrn, full_name=r.full_name,
+            born=r.birth_date.strftime("%d/%m/%Y") if r.birth_date else (
+                str(r.birth_year) if r.birth_year else ""),
+            sex=r.sex, phone=phones.display_phone(ph[0].e164) if ph else "", matched=how))
+    return out
+
+
+def resolve(conn, mrn: str):
+    """The patient row for an MRN (services' shared lookup)."""
+    return _get(conn, mrn)
+
+

@@ -1,0 +1,1 @@
+"""Storage: tables, the database (SQLite or PostgreSQL), repositories, migrations."""

@@ -1,0 +1,139 @@
+"""The database: one engine, SQLite or PostgreSQL, and the transactions services use.
+
+SQLite: WAL, ``synchronous=FULL`` (a booking is durable once acknowledged), a busy timeout,
+foreign keys on, and write transactions that take the lock up front (``BEGIN IMMEDIATE``)
+so check-and-write happens under one lock and "database is locked" never escapes.
+PostgreSQL: READ COMMITTED; capacity is kept by a conditional UPDATE that only one writer
+can win (the same statement as on SQLite).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+BUSY_TIMEOUT_S = 30.0
+
+
+class Unavailable(Exception):
+    """The database cannot be reached or opened (an environment failure: exit 4)."""
+
+
+def normalise_url(url: str) -> str:
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False):
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.engine: Engine = self._make_engine(echo)
+
+    # -- engine -------------------------------------------------------------------
+    def _make_engine(self, echo: bool) -> Engine:
+        if self.is_sqlite:
+            path = self.url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(
+                self.url, echo=echo,
+                connect_args={"timeout": BUSY_TIMEOUT_S, "isolation_level": None,
+                              "check_same_thread": False},
+            )
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn, _record):
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=FULL")
+                cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(conn: Connection):
+                write = conn.get_execution_options().get("recall_write", True)
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+            return engine
+        return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=5,
+                             max_overflow=10, connect_args={"connect_timeout": 5})
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        try:
+            conn = self.engine.connect().execution_options(recall_write=True)
+        except (OperationalError, DBAPIError) as exc:
+            raise Unavailable(describe(exc, self.url)) from None
+        try:
+            with conn.begin():
+                yield conn
+                if not self.is_sqlite:
+                    conn.exec_driver_sql("SELECT nextval('recall_change')")
+        except OperationalError as exc:
+            if _is_connection_error(exc):
+                raise Unavailable(describe(exc, self.url)) from None
+            raise
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (a consistent snapshot; takes no write lock)."""
+        try:
+            conn = self.engine.connect().execution_options(recall_write=False)
+        except (OperationalError, DBAPIError) as exc:
+            raise Unavailable(describe(exc, self.url)) from None
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.close()
+
+    # -- change marker --------------------------------------------------------------------
+    def change_marker(self, conn: Connection) -> int:
+        """A number that changes when any other connection commits a write.
+
+        SQLite: ``PRAGMA data_version`` (per connection: keep ``conn`` open between polls).
+        PostgreSQL: the ``recall_change`` sequence every write transaction advances.
+        """
+        if self.is_sqlite:
+            return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
+        return int(conn.execute(text("SELECT last_value FROM recall_change")).scalar_one())
+
+    def sqlite_path(self) -> str | None:
+        if not self.is_sqlite:
+            return None
+        path = self.url.split("///", 1)[-1]
+        return None if path in ("", ":memory:") else path
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return any(s in msg for s in ("could not connect", "connection refused", "unable to open",
+                                  "server closed", "terminating connection", "no such host"))
+
+
+def describe(exc: Exception, url: str) -> str:
+    shown = url
+    if "@" in shown:  # never show a password
+        scheme, rest = shown.split("://", 1)
+        shown = scheme + "://" + rest.split("@", 1)[1]
+    orig = getattr(exc, "orig", exc)
+    return f"cannot open the database {shown}: {str(orig).strip().splitlines()[0]}"
+
+

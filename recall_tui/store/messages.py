@@ -1,0 +1,25 @@
+"""The outbox rows: planned with the booking, cancelled with it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from .rows import insert_ignore, message
+
+
+def plan(conn: Connection, rows: list[dict]) -> None:
+    if rows:
+        insert_ignore(conn, message, rows, ["idempotency_key"])
+
+
+def cancel_pending(conn: Connection, appointment_id: int) -> int:
+    res = conn.execute(message.update()
+                       .where(message.c.appointment_id == appointment_id,
+                              message.c.status == "pending")
+                       .values(status="cancelled"))
+    return res.rowcount
+
+
+def for_appointment(conn: Connection, appointment_id: int) -> list:
+    return list(conn.execute(select(message).where(message.c.appointment_id == appointment_id)
+                             .order_by(message.c.due_at, message.c.id)))

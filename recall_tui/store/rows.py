@@ -1,0 +1,54 @@
+"""Shared helpers of the repositories: table handles and dialect-aware statements."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Table
+
+from . import tables as t
+
+clinic: Table = t.Clinic.__table__  # type: ignore[assignment]
+doctor: Table = t.Doctor.__table__  # type: ignore[assignment]
+session: Table = t.Session.__table__  # type: ignore[assignment]
+patient: Table = t.Patient.__table__  # type: ignore[assignment]
+patient_phone: Table = t.PatientPhone.__table__  # type: ignore[assignment]
+name_token: Table = t.NameToken.__table__  # type: ignore[assignment]
+counter: Table = t.Counter.__table__  # type: ignore[assignment]
+order: Table = t.FollowUpOrder.__table__  # type: ignore[assignment]
+appointment: Table = t.Appointment.__table__  # type: ignore[assignment]
+event: Table = t.Event.__table__  # type: ignore[assignment]
+message: Table = t.Message.__table__  # type: ignore[assignment]
+inbound_reply: Table = t.InboundReply.__table__  # type: ignore[assignment]
+outreach_task: Table = t.OutreachTask.__table__  # type: ignore[assignment]
+call_attempt: Table = t.CallAttempt.__table__  # type: ignore[assignment]
+
+
+def insert_ignore(conn: Connection, table: Table, rows: dict | list[dict],
+                  conflict: list[str]):
+    """INSERT ... ON CONFLICT (conflict) DO NOTHING, on SQLite and PostgreSQL alike."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=conflict)
+    return conn.execute(stmt, rows)
+
+
+def upsert(conn: Connection, table: Table, row: dict, conflict: list[str], update: list[str]):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(**row)
+    stmt = stmt.on_conflict_do_update(index_elements=conflict,
+                                      set_={k: stmt.excluded[k] for k in update})
+    return conn.execute(stmt)
+
+
+def next_value(conn: Connection, name: str, *, start: int = 1) -> int:
+    """The next number of a named counter (the row lock serialises takers)."""
+    insert_ignore(conn, counter, {"name": name, "value": start - 1}, ["name"])
+    from sqlalchemy import update
+
+    return int(conn.execute(
+        update(counter).where(counter.c.name == name).values(value=counter.c.value + 1)
+        .returning(counter.c.value)).scalar_one())

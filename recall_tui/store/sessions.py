@@ -1,0 +1,73 @@
+"""Session rows: made on demand from the calendar, and the places bookings take."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Connection, select
+
+from .rows import insert_ignore, session
+
+
+def ensure(conn: Connection, specs: Iterable[dict]) -> dict[str, int]:
+    """Rows for these sessions (created when missing, concurrency-safe): key -> id."""
+    specs = list(specs)
+    if not specs:
+        return {}
+    insert_ignore(conn, session, specs, ["key"])
+    keys = [s["key"] for s in specs]
+    return {r.key: r.id for r in conn.execute(
+        select(session.c.key, session.c.id).where(session.c.key.in_(keys)))}
+
+
+def get(conn: Connection, sid: int):
+    return conn.execute(select(session).where(session.c.id == sid)).first()
+
+
+def by_keys(conn: Connection, keys: list[str]) -> dict[str, object]:
+    if not keys:
+        return {}
+    out = {}
+    for i in range(0, len(keys), 500):
+        for r in conn.execute(select(session).where(session.c.key.in_(keys[i:i + 500]))):
+            out[r.key] = r
+    return out
+
+
+def between(conn: Connection, start: date, end: date, clinic_ids: list[int] | None = None):
+    q = select(session).where(session.c.day >= start, session.c.day <= end)
+    if clinic_ids:
+        q = q.where(session.c.clinic_id.in_(clinic_ids))
+    return list(conn.execute(q))
+
+
+def take_place(conn: Connection, sid: int, *, overbook: bool) -> int | None:
+    """Take one place if the session is open and not full; the queue number, or None.
+
+    One conditional UPDATE: under any number of concurrent writers only as many win as
+    there are places (SQLite serialises writers; PostgreSQL re-checks the row it locks).
+    """
+    limit = session.c.capacity + (session.c.overbook_limit if overbook else 0)
+    row = conn.execute(
+        session.update()
+        .where(session.c.id == sid, session.c.closed_reason.is_(None), session.c.booked < limit)
+        .values(booked=session.c.booked + 1, next_queue=session.c.next_queue + 1)
+        .returning(session.c.next_queue)
+    ).first()
+    return None if row is None else int(row[0]) - 1
+
+
+def release_place(conn: Connection, sid: int) -> None:
+    conn.execute(session.update().where(session.c.id == sid, session.c.booked > 0)
+                 .values(booked=session.c.booked - 1))
+
+
+def close(conn: Connection, sid: int, *, reason: str, actor: str) -> None:
+    conn.execute(session.update().where(session.c.id == sid)
+                 .values(closed_reason=reason, closed_by=actor))
+
+
+def reopen(conn: Connection, sid: int) -> None:
+    conn.execute(session.update().where(session.c.id == sid)
+                 .values(closed_reason=None, closed_by=None))
