@@ -89,6 +89,9 @@ class EmailChannel:
                 client.close()
         except (smtplib.SMTPException, OSError) as exc:
             raise _classify(exc) from None
+        except UnicodeEncodeError:  # smtplib sends AUTH in ASCII only
+            raise PermanentError("SMTP: the login or password has non-ASCII characters, "
+                                 "which the SMTP client cannot send", code=CONFIG) from None
         return SendResult(provider_id=mime["Message-ID"])
 
     def compose(self, message: Outgoing) -> EmailMessage:
@@ -148,7 +151,7 @@ def _classify(exc: smtplib.SMTPException | OSError) -> ChannelError:
         return _by_reply(exc.smtp_code, exc.smtp_error, permanent_kind=REJECTED,
                          what="message refused")
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return PermanentError(f"SMTP: the server does not offer {exc}", code=CONFIG)
+        return PermanentError(f"SMTP: not supported by the server ({exc})", code=CONFIG)
     if isinstance(exc, smtplib.SMTPResponseException):
         return _by_reply(exc.smtp_code, exc.smtp_error, permanent_kind=CONFIG,
                          what="command refused")

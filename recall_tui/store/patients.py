@@ -96,25 +96,23 @@ def token_count(conn: Connection, tok: str, cap: int = 5000) -> int:
 
 
 def search_name(conn: Connection, toks: list[str], key: str, limit: int) -> list:
-    """Patients whose name words start with every query word, best matches first.
+    """Patients whose name words start with the query words, in order, best matches first.
 
     Driven by the rarest query word (an index range on name_token), then checked against
-    the folded name; ranked: exact name, name starting with the query, the rest by name.
+    the folded name (each query word a prefix of a later name word); ranked: exact name,
+    name starting with the query, the rest by name.
     """
     if not toks:
         return []
     counts = sorted((token_count(conn, tok), tok) for tok in set(toks))
     driver = counts[0][1]
     ids = select(name_token.c.patient_id).where(_prefix_range(name_token.c.token, driver))
-    conds = [patient.c.id.in_(ids)]
-    for tok in toks:
-        if tok == driver:
-            continue
-        conds.append(or_(patient.c.name_key.like(tok + "%"),
-                         patient.c.name_key.like("% " + tok + "%")))
+    ordered = "% ".join(toks) + "%"
+    conds = [patient.c.id.in_(ids),
+             or_(patient.c.name_key.like(ordered), patient.c.name_key.like("% " + ordered))]
     rank = case((patient.c.name_key == key, 0),
                 (patient.c.name_key.like(key + "%"), 1),
-                (patient.c.name_key.like("% " + key + "%"), 2), else_=3)
+                (patient.c.name_key.like(ordered), 2), else_=3)
     return list(conn.execute(select(*COLUMNS).where(*conds)
                              .order_by(rank, patient.c.name_key, patient.c.id).limit(limit)))
 

@@ -12,16 +12,11 @@ from channel_fakes.esms import FakeEsms
 from channel_fakes.http_server import FakeProvider, FakeServer
 from channel_fakes.smtp_server import SmtpServer
 from channel_fakes.speedsms import FakeSpeedSms
+from channel_fakes.texts import SMS_TEXT, VI_SUBJECT, VI_TEXT
 from channel_fakes.twilio import FakeTwilio
 from channel_fakes.zalo import FakeZalo
 
 from recall_tui.channels.base import Outgoing
-
-VI_SUBJECT = "Nhắc lịch tái khám: sáng thứ Ba 04/03"
-VI_TEXT = ("Chào chị Nguyễn Thị Ánh,\n"
-           "Phòng khám Nội nhắc lịch tái khám: sáng thứ Ba 04/03/2025, số thứ tự 12.\n"
-           "Nhịn ăn sáng trước khi lấy máu. Trả lời C để xác nhận, D để đổi lịch.")
-SMS_TEXT = "PK AN BINH: nhac lich tai kham sang T3 04/03, STT 12. Tra loi C xac nhan, D doi lich."
 
 
 @pytest.fixture(autouse=True)

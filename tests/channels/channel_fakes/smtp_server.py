@@ -69,7 +69,8 @@ class SmtpServer:
     def __init__(self, *, tls: str = "none", login: tuple[str, str] | None = None):
         self.mailbox = Mailbox()
         self._login = login
-        options: dict[str, Any] = {"auth_require_tls": tls != "none",
+        # aiosmtpd sees only STARTTLS as TLS; over implicit TLS the login is encrypted too.
+        options: dict[str, Any] = {"auth_require_tls": tls == "starttls",
                                    "authenticator": self._authenticate}
         if tls == "starttls":
             options.update(tls_context=server_tls_context(), require_starttls=True)

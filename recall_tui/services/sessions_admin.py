@@ -1,0 +1,73 @@
+"""A manager closes a session (a doctor away): its patients go onto the call list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..core import reminders, text
+from ..core.errors import BadInput, NotFound, Refused
+from ..core.lifecycle import Action
+from ..store import appointments as appt_repo
+from ..store import events, outreach
+from ..store import session_patients as repo
+from ..store import sessions as session_repo
+from .booking import _cancel_in, session_row
+from .context import Context
+
+
+@dataclass(frozen=True)
+class Closed:
+    key: str
+    reason: str
+    moved_to_calls: list[str]
+
+
+def close_session(ctx: Context, *, key: str, reason: str, now: datetime) -> Closed:
+    """Close one session: no more bookings; every patient waiting in it is cancelled by the
+    clinic (told by message when they were reminded before) and put on the call list to rebook."""
+    ctx.require("manager", "đóng buổi khám", "close a session")
+    why = text.clean(reason)
+    if not why:
+        raise BadInput("reason.missing", "Cần ghi lý do đóng buổi.",
+                       "Closing a session needs a reason.", field="reason")
+    spec = next((s for s in _specs_for(ctx, key)), None)
+    with ctx.db.write() as conn:
+        row = repo.by_key(conn, key, lock=True)
+        if row is None:
+            if spec is None:
+                raise NotFound("session.unknown", f"Không có buổi khám {key!r}.",
+                               f"No session {key!r}.", field="session")
+            session_repo.ensure(conn, [session_row(ctx, spec)])
+            row = repo.by_key(conn, key, lock=True)
+        if row.closed_reason:
+            raise Refused("session.already_closed", f"Buổi đã đóng: {row.closed_reason}.",
+                          f"The session is already closed: {row.closed_reason}.")
+        session_repo.close(conn, row.id, reason=why, actor=ctx.actor)
+        moved = []
+        for a in repo.waiting_in(conn, row.id):
+            fresh = appt_repo.by_id(conn, a.id, lock=True)
+            _cancel_in(conn, ctx, fresh, action=Action.CANCEL, by="clinic",
+                       reason=f"session closed: {why}", now=now,
+                       notice=reminders.Kind.CANCELLATION)
+            outreach.open_task(conn, {
+                "patient_id": a.patient_id, "appointment_id": a.id, "order_id": a.order_id,
+                "reason": "session_closed", "created_at": now,
+                "next_action_on": ctx.today(now), "open_key": f"session_closed|{a.id}"})
+            moved.append(a.code)
+        events.append(conn, at=now, actor=ctx.actor, kind="session.closed", reason=why,
+                      details={"session": key, "moved": moved})
+        return Closed(key=key, reason=why, moved_to_calls=moved)
+
+
+def _specs_for(ctx: Context, key: str):
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(key.split("|")[2]) if key.count("|") >= 3 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return []
+    return [s for s in ctx.calendar.sessions_between(day, day, [c.code for c in ctx.cfg.clinics])
+            if s.key == key]

@@ -1,0 +1,118 @@
+"""The outbox's SQL: claim due messages with a lease, read what a message needs, record.
+
+A claim is one UPDATE that only one runner can win for a row: it moves ``pending`` rows
+that are due (or ``sending`` rows whose lease has run out: their runner died) to
+``sending`` with this runner's name and lease. On PostgreSQL the candidate rows are
+locked with SKIP LOCKED, so overlapping runners take different rows instead of waiting;
+the outer WHERE repeats the condition, so a row another runner took in the meantime is
+not taken again. On SQLite the write transaction (BEGIN IMMEDIATE) serialises claims.
+Every record is conditional on still holding the lease.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, or_, select
+
+from .rows import appointment, message, order, patient, patient_phone
+from .rows import session as session_t
+
+
+def _claimable(now: datetime):
+    return or_(and_(message.c.status == "pending", message.c.due_at <= now),
+               and_(message.c.status == "sending", message.c.lease_until < now))
+
+
+def claim(conn: Connection, *, now: datetime, lease_until: datetime, runner: str,
+          limit: int) -> list:
+    """Take up to ``limit`` due messages for ``runner`` until ``lease_until``."""
+    pick = select(message.c.id).where(_claimable(now)).order_by(message.c.due_at,
+                                                                message.c.id).limit(limit)
+    if conn.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (message.update()
+            .where(message.c.id.in_(pick.scalar_subquery()), _claimable(now))
+            .values(status="sending", lease_until=lease_until, leased_by=runner,
+                    attempts=message.c.attempts + 1)
+            .returning(message.c.id))
+    ids = [r[0] for r in conn.execute(stmt)]
+    if not ids:
+        return []
+    return list(conn.execute(select(message).where(message.c.id.in_(ids))
+                             .order_by(message.c.due_at, message.c.id)))
+
+
+def due(conn: Connection, *, now: datetime, limit: int = 1000) -> list:
+    """What a run would claim now (for ``--dry-run``): nothing is changed."""
+    return list(conn.execute(select(message).where(_claimable(now))
+                             .order_by(message.c.due_at, message.c.id).limit(limit)))
+
+
+def subject_of(conn: Connection, message_id: int):
+    """The message with its appointment, session, order and patient (one row)."""
+    q = (select(message,
+                appointment.c.code.label("appt_code"), appointment.c.status.label("appt_status"),
+                appointment.c.day, appointment.c.part, appointment.c.at_time,
+                appointment.c.queue_no, appointment.c.clinic_id, appointment.c.patient_id,
+                appointment.c.previous_id, appointment.c.order_id,
+                session_t.c.starts, session_t.c.ends, order.c.instructions,
+                patient.c.full_name, patient.c.email, patient.c.consent,
+                patient.c.preferred_channels, patient.c.language.label("patient_language"))
+         .join(appointment, appointment.c.id == message.c.appointment_id)
+         .join(session_t, session_t.c.id == appointment.c.session_id)
+         .join(order, order.c.id == appointment.c.order_id)
+         .join(patient, patient.c.id == appointment.c.patient_id)
+         .where(message.c.id == message_id))
+    return conn.execute(q).first()
+
+
+def phones(conn: Connection, patient_id: int) -> list:
+    return list(conn.execute(select(patient_phone)
+                             .where(patient_phone.c.patient_id == patient_id)
+                             .order_by(patient_phone.c.position)))
+
+
+def _held(message_id: int, runner: str):
+    return and_(message.c.id == message_id, message.c.status == "sending",
+                message.c.leased_by == runner)
+
+
+def mark_sent(conn: Connection, message_id: int, runner: str, *, now: datetime,
+              provider_id: str | None, channel: str, recipient: str) -> bool:
+    res = conn.execute(message.update().where(_held(message_id, runner)).values(
+        status="sent", sent_at=now, provider_id=provider_id, lease_until=None,
+        channel=channel, recipient=recipient))
+    return res.rowcount == 1
+
+
+def finish(conn: Connection, message_id: int, runner: str, *, status: str,
+           error: str | None = None) -> bool:
+    """End a held message without sending it: cancelled, expired or failed."""
+    values: dict = {"status": status, "lease_until": None}
+    if error is not None:
+        values["last_error"] = error[:500]
+    res = conn.execute(message.update().where(_held(message_id, runner)).values(**values))
+    return res.rowcount == 1
+
+
+def retry_later(conn: Connection, message_id: int, runner: str, *, due_at: datetime,
+                error: str, channel: str | None = None, recipient: str | None = None,
+                reset_attempts: bool = False) -> bool:
+    """Give a held message back to the outbox, due again at ``due_at`` (maybe on another
+    channel)."""
+    values: dict = {"status": "pending", "due_at": due_at, "lease_until": None,
+                    "leased_by": None, "last_error": error[:500]}
+    if channel is not None:
+        values.update(channel=channel, recipient=recipient)
+    if reset_attempts:
+        values["attempts"] = 0
+    res = conn.execute(message.update().where(_held(message_id, runner)).values(**values))
+    return res.rowcount == 1
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    from sqlalchemy import func
+
+    return {r[0]: int(r[1]) for r in conn.execute(
+        select(message.c.status, func.count()).group_by(message.c.status))}

@@ -1,0 +1,158 @@
+"""The desk app's words, Vietnamese (default) and English; switchable at run time."""
+
+from __future__ import annotations
+
+_LANG = ["vi"]
+
+S: dict[str, tuple[str, str]] = {
+    # screens and keys
+    "app.title": ("recall — Hẹn tái khám", "recall — Follow-ups"),
+    "today": ("Hôm nay", "Today"),
+    "booking": ("Đặt lịch", "Booking"),
+    "checkin": ("Điểm danh", "Check-in"),
+    "noshow": ("Không đến", "No-shows"),
+    "patient": ("Bệnh nhân", "Patient"),
+    "sessions": ("Buổi khám", "Sessions"),
+    "help": ("Trợ giúp", "Help"),
+    "quit": ("Thoát", "Quit"),
+    "lang": ("English", "Tiếng Việt"),
+    "loading": ("Đang tải…", "Loading…"),
+    "working": ("Đang xử lý…", "Working…"),
+    "busy": ("Cơ sở dữ liệu đang bận, đang chờ…", "The database is busy; waiting…"),
+    "unavailable": ("Không mở được cơ sở dữ liệu", "Cannot open the database"),
+    "error": ("Lỗi", "Error"),
+    "all": ("Tất cả", "All"),
+    # today
+    "k.checkin": ("Đến", "Check in"),
+    "k.undo": ("Hoàn tác", "Undo"),
+    "k.resched": ("Đổi lịch", "Reschedule"),
+    "k.cancel": ("Huỷ", "Cancel"),
+    "k.clinic": ("Phòng", "Clinic"),
+    "k.part": ("Buổi", "Session"),
+    "k.status": ("Trạng thái", "Status"),
+    "k.prev_day": ("Ngày trước", "Prev day"),
+    "k.next_day": ("Ngày sau", "Next day"),
+    "k.page": ("Trang sau", "Next page"),
+    "k.open": ("Hồ sơ", "Open file"),
+    "counts": ("Hẹn {expected} · Đã đến {arrived} · Chưa đến {not_yet} · Không đến {no_show}",
+               "Expected {expected} · Arrived {arrived} · Not yet {not_yet} · No-show {no_show}"),
+    "filters": ("Phòng: {clinic} · Buổi: {part} · Trạng thái: {status}",
+                "Clinic: {clinic} · Session: {part} · Status: {status}"),
+    "page": ("Trang {page}/{pages} ({n} dòng)", "Page {page}/{pages} ({n} rows)"),
+    "col.queue": ("STT", "No."), "col.time": ("Giờ", "Time"), "col.part": ("Buổi", "Part"),
+    "col.clinic": ("PK", "Clin"), "col.patient": ("Bệnh nhân", "Patient"),
+    "col.phone": ("Điện thoại", "Phone"), "col.status": ("Trạng thái", "Status"),
+    "col.reminder": ("Nhắc", "Rem."), "col.code": ("Mã", "Code"), "col.mrn": ("Mã BN", "MRN"),
+    "col.born": ("Ngày sinh", "Born"), "col.day": ("Ngày", "Date"),
+    "col.load": ("Đã đặt", "Booked"), "col.doctor": ("BS", "Dr"), "col.note": ("Ghi chú", "Note"),
+    "col.reason": ("Lý do", "Reason"), "col.since": ("Từ", "Since"),
+    "col.tries": ("Gọi", "Calls"), "col.next": ("Gọi lại", "Next"),
+    "col.kind": ("Loại", "Kind"), "col.target": ("Ngày hẹn", "Target"),
+    "col.window": ("Khoảng", "Window"), "col.channel": ("Kênh", "Channel"),
+    "col.at": ("Lúc", "At"), "col.who": ("Ai", "Who"), "col.what": ("Việc", "What"),
+    "rem.sent": ("đã gửi", "sent"), "rem.pending": ("chờ", "pending"),
+    "rem.failed": ("LỖI", "FAILED"), "rem.none": ("—", "—"), "rem.imported": ("cũ", "old"),
+    "undo.reason": ("Lý do hoàn tác", "Reason for the undo"),
+    "checked_in": ("Đã điểm danh {name} ({clinic} STT {queue})",
+                   "Checked in {name} ({clinic} no. {queue})"),
+    "undone": ("Đã hoàn tác {code}: {status}", "Undone {code}: {status}"),
+    "cancelled": ("Đã huỷ {code}", "Cancelled {code}"),
+    "no_rows": ("Không có lịch hẹn.", "No appointments."),
+    # forms
+    "ok": ("Lưu (Enter)", "Save (Enter)"), "close": ("Đóng (Esc)", "Close (Esc)"),
+    "f.reason": ("Lý do", "Reason"), "f.date": ("Ngày (dd/mm/yyyy)", "Date (dd/mm/yyyy)"),
+    "f.part": ("Buổi", "Session"), "f.by": ("Ai huỷ", "Cancelled by"),
+    "f.time": ("Giờ (HH:MM, nếu hẹn theo giờ)", "Time (HH:MM, timed sessions)"),
+    "by.patient": ("Bệnh nhân", "Patient"), "by.clinic": ("Phòng khám", "Clinic"),
+    "part.morning": ("Sáng", "Morning"), "part.afternoon": ("Chiều", "Afternoon"),
+    "part.evening": ("Tối", "Evening"),
+    "f.name": ("Họ tên", "Full name"), "f.phone": ("Điện thoại", "Phone"),
+    "f.caregiver": ("SĐT người nhà (tuỳ chọn)", "Caregiver's phone (optional)"),
+    "f.caregiver_name": ("Tên người nhà", "Caregiver's name"),
+    "f.born": ("Ngày sinh (dd/mm/yyyy) hoặc năm", "Birth date (dd/mm/yyyy) or year"),
+    "f.sex": ("Giới (M/F)", "Sex (M/F)"), "f.bhyt": ("Số BHYT", "Health insurance no."),
+    "f.outcome": ("Kết quả", "Outcome"), "f.note": ("Ghi chú", "Note"),
+    "f.call_back": ("Gọi lại ngày (dd/mm/yyyy)", "Call back on (dd/mm/yyyy)"),
+    "bad.date": ("Ngày không đúng dạng dd/mm/yyyy: {v!r}", "Not a date (dd/mm/yyyy): {v!r}"),
+    "bad.time": ("Giờ không đúng dạng HH:MM: {v!r}", "Not a time (HH:MM): {v!r}"),
+    # booking
+    "search": ("Tìm bệnh nhân: tên không dấu, SĐT, mã BN", "Find: name, phone, MRN"),
+    "order": ("Chỉ định: 14 ngày · 2 tuần · 3 tháng · dd/mm/yyyy · hàng tháng x 6",
+              "Order: 14 days · 2 weeks · 3 months · dd/mm/yyyy · monthly x 6"),
+    "instructions": ("Dặn dò (tuỳ chọn)", "Instructions (optional)"),
+    "k.new_patient": ("BN mới", "New patient"), "k.book": ("Đặt lịch", "Book"),
+    "k.suggest": ("Gợi ý", "Suggest"), "k.edit": ("Sửa", "Edit"),
+    "no_patient": ("Chưa chọn bệnh nhân (Enter trên kết quả, hoặc Ctrl+N: BN mới)",
+                   "No patient chosen (Enter on a result, or Ctrl+N: new patient)"),
+    "chosen": ("Bệnh nhân: {name} · {mrn} · sinh {born}", "Patient: {name} · {mrn} · born {born}"),
+    "suggested": ("Gợi ý: {part} {day} tại {clinic} ({booked}/{cap}) — Enter để đặt",
+                  "Suggested: {part} {day} at {clinic} ({booked}/{cap}) — Enter books"),
+    "no_suggestion": ("Không còn buổi trống trong khoảng {a}–{b}.",
+                      "No free session between {a} and {b}."),
+    "booked": ("Đã hẹn {code}: {part} {day}, {clinic}, STT {queue}",
+               "Booked {code}: {part} {day}, {clinic}, no. {queue}"),
+    "closed": ("nghỉ", "closed"), "full": ("đủ", "full"), "best": ("★ gợi ý", "★ best"),
+    "register": ("Đăng ký bệnh nhân mới", "Register a new patient"),
+    "registered": ("Đã đăng ký {name} ({mrn})", "Registered {name} ({mrn})"),
+    # check-in
+    "scan": ("Mã phiếu · mã BN · SĐT · số thứ tự, rồi Enter",
+             "Slip code · MRN · phone · queue no., then Enter"),
+    "checkin.totals": ("Phiên này: {n} đã điểm danh · Hôm nay: {arrived}/{expected} đã đến",
+                       "This session: {n} checked in · Today: {arrived}/{expected} arrived"),
+    # no-shows
+    "k.log": ("Ghi cuộc gọi", "Log call"), "k.rebook": ("Hẹn lại", "Rebook"),
+    "k.reason": ("Lý do", "Reason"),
+    "calls.count": ("{n} việc cần gọi (cũ nhất trước) · Lọc: {reason}",
+                    "{n} calls to make (oldest first) · Filter: {reason}"),
+    "logged": ("Đã ghi: {outcome}", "Logged: {outcome}"),
+    "rebook.title": ("Hẹn lại {name}", "Rebook {name}"),
+    "reason.no_show": ("Không đến", "No-show"), "reason.lapsed": ("Quá hạn", "Lapsed"),
+    "reason.change_requested": ("Xin đổi", "Change asked"),
+    "reason.message_failed": ("Tin lỗi", "Msg failed"),
+    "reason.reply_unclear": ("Trả lời khó hiểu", "Unclear reply"),
+    "reason.session_closed": ("Buổi đóng", "Session closed"),
+    "no_order": ("Việc gọi này không có chỉ định để hẹn lại.", "This task has no order to rebook."),
+    # patient
+    "mrn": ("Mã BN hoặc tìm (Enter)", "MRN or search (Enter)"),
+    "tab.appts": ("Lịch hẹn", "Appointments"), "tab.orders": ("Chỉ định", "Orders"),
+    "tab.msgs": ("Tin nhắn", "Messages"), "tab.events": ("Nhật ký", "Events"),
+    "edit.title": ("Sửa thông tin {mrn}", "Edit {mrn}"),
+    "saved": ("Đã lưu", "Saved"),
+    # sessions
+    "k.close_session": ("Đóng buổi", "Close session"),
+    "close.title": ("Đóng buổi {key}: bệnh nhân chuyển sang danh sách gọi",
+                    "Close {key}: its patients go onto the call list"),
+    "closed_done": ("Đã đóng buổi; {n} bệnh nhân vào danh sách gọi",
+                    "Session closed; {n} patients on the call list"),
+    "sessions.head": ("Các buổi khám 14 ngày tới", "Sessions of the next 14 days"),
+    # help
+    "help.text": (
+        "Phím tắt: F2 Hôm nay · F3 Đặt lịch · F4 Điểm danh · F5 Không đến · F6 Bệnh nhân · "
+        "F7 Buổi khám · F8 English · F1 Trợ giúp · Ctrl+Q Thoát.\n"
+        "Dữ liệu tự cập nhật khi máy khác thay đổi (2 giây). Esc đóng hộp thoại.",
+        "Keys: F2 Today · F3 Booking · F4 Check-in · F5 No-shows · F6 Patient · F7 Sessions · "
+        "F8 Tiếng Việt · F1 Help · Ctrl+Q Quit.\n"
+        "Changes made at other desks show within 2 seconds. Esc closes a dialog."),
+}
+
+
+def lang() -> str:
+    return _LANG[0]
+
+
+def set_lang(value: str) -> None:
+    _LANG[0] = "en" if value == "en" else "vi"
+
+
+def t(key: str, **kw) -> str:
+    pair = S.get(key)
+    if pair is None:
+        return key
+    s = pair[1] if _LANG[0] == "en" else pair[0]
+    return s.format(**kw) if kw else s
+
+
+def err(exc) -> str:
+    """A domain error's message in the current language."""
+    msg = getattr(exc, "message", None)
+    return msg(_LANG[0]) if callable(msg) else str(exc)
