@@ -83,15 +83,12 @@ class EmailChannel:
         try:
             client = self._client()
             try:
-                client.login()
+                _login(client)
                 client.smtp.sendmail(self.sender, [recipient], mime.as_bytes())
             finally:
                 client.close()
         except (smtplib.SMTPException, OSError) as exc:
             raise _classify(exc) from None
-        except UnicodeEncodeError:  # smtplib sends AUTH in ASCII only
-            raise PermanentError("SMTP: the login or password has non-ASCII characters, "
-                                 "which the SMTP client cannot send", code=CONFIG) from None
         return SendResult(provider_id=mime["Message-ID"])
 
     def compose(self, message: Outgoing) -> EmailMessage:
@@ -134,6 +131,15 @@ class EmailChannel:
 
     def _tls_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca_file)
+
+
+def _login(client: yagmail.SMTP) -> None:
+    """Connect, secure and log in (when there is a password), as yagmail does it."""
+    try:
+        client.login()
+    except UnicodeEncodeError:  # smtplib sends AUTH in ASCII only
+        raise PermanentError("SMTP: the login or password has non-ASCII characters, "
+                             "which the SMTP client cannot send", code=CONFIG) from None
 
 
 def _classify(exc: smtplib.SMTPException | OSError) -> ChannelError:

@@ -1,9 +1,11 @@
 """The enabled channels, built from recall.toml's ``[channels.*]`` tables and the environment.
 
+Only the tables under ``[channels]`` are read (plain values there belong to others).
 Settings live in recall.toml; secrets only in the environment (or the keyring, for the SMTP
 password). A section with ``enabled = false`` is skipped. Every section takes ``timeout``
-(seconds); the HTTP ones take ``base_url`` (the provider's address, for a test server or a
-proxy). A missing or mistyped setting is a ValueError that names it.
+(seconds); the provider ones take ``base_url`` (the provider's address, for a test server
+or a proxy; the generic ``http`` gateway has its whole ``url``). A missing, unknown or
+mistyped setting is a ValueError that names it.
 
     [channels.email]
     host = "smtp.example.vn"            # required
@@ -57,6 +59,7 @@ from .speedsms import SPEEDSMS_BASE_URL, SpeedSmsChannel
 from .twilio import TWILIO_BASE_URL, TwilioChannel
 from .zalo import OAUTH_BASE_URL, ZNS_BASE_URL, ZaloChannel, ZaloTokens
 
+CHANNEL_NAMES = ("email", "sms", "zalo")
 SMS_PROVIDERS = ("esms", "speedsms", "twilio", "http")
 KEYRING_SERVICE = "recall"
 
@@ -250,6 +253,8 @@ def build_channels(settings: Mapping[str, Any], env: Mapping[str, str], *,
     """The enabled channels by name ("email", "sms", "zalo"), ready to send."""
     channels: dict[str, Channel] = {}
     for name, data in settings.items():
+        if name not in CHANNEL_NAMES and not isinstance(data, Mapping):
+            continue  # a plain [channels] setting, not a channel: not ours to read
         section = _Section(f"channels.{name}", data)
         if not section.get("enabled", bool, True):
             continue

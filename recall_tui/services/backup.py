@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,17 +29,5 @@ def backup(ctx: Context, *, dest: str) -> BackupResult:
         raise BadInput("backup.dir", f"{dest} là một thư mục.", f"{dest} is a directory.",
                        field="file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    source = sqlite3.connect(src, timeout=30)
-    try:
-        out = sqlite3.connect(tmp)
-        try:
-            source.backup(out, pages=1024)
-            pages = out.execute("PRAGMA page_count").fetchone()[0]
-            out.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            out.close()
-    finally:
-        source.close()
-    tmp.replace(target)
+    pages = ctx.db.backup_to(target)
     return BackupResult(str(target), target.stat().st_size, pages)

@@ -115,6 +115,29 @@ class Database:
             return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
         return int(conn.execute(text("SELECT last_value FROM recall_change")).scalar_one())
 
+    def backup_to(self, target: Path) -> int:
+        """SQLite's online backup into ``target`` (written beside it, then renamed): readers
+        and writers go on, and the copy is one moment's state. Returns its page count."""
+        import sqlite3
+
+        src = self.sqlite_path()
+        if src is None:
+            raise ValueError("only a SQLite database can be copied this way")
+        tmp = target.with_suffix(target.suffix + ".part")
+        source = sqlite3.connect(src, timeout=BUSY_TIMEOUT_S)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                source.backup(out, pages=1024)
+                pages = out.execute("PRAGMA page_count").fetchone()[0]
+                out.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                out.close()
+        finally:
+            source.close()
+        tmp.replace(target)
+        return int(pages)
+
     def sqlite_path(self) -> str | None:
         if not self.is_sqlite:
             return None

@@ -74,6 +74,11 @@ def test_each_sms_provider(sms, kind):
     assert isinstance(_build({"sms": sms})["sms"], kind)
 
 
+def test_plain_values_under_channels_are_left_to_others():
+    settings = {**_settings(), "order": ["zalo", "sms", "email"]}
+    assert set(_build(settings)) == {"email", "sms", "zalo"}
+
+
 def test_a_disabled_section_is_skipped():
     settings = _settings()
     settings["zalo"]["enabled"] = False

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -26,19 +25,22 @@ THU = date(2026, 11, 26)
 N = 20
 
 
-def test_twenty_desks_never_overfill_a_session(ctx, now, config_file):
+def test_twenty_desks_never_overfill_a_session(ctx, now, config_file, tmp_path):
     mrns = [patients.add(ctx, name=f"Bệnh Nhân Số {i}", phones_in=[PhoneIn(f"09120001{i:02d}")],
                          now=now).mrn for i in range(N + 1)]
     # one place already taken: the race is for the last two of three
     booking.book(ctx, patient=mrns[-1], clinic="NOI", day=THU, part="morning", now=now)
-    start_at = time.time() + 4.0
+    go = tmp_path / "go"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("RECALL_DATABASE_URL", None)
     procs = [subprocess.Popen(
-        [sys.executable, str(WORKER), str(start_at), "book", "--config", str(config_file),
+        [sys.executable, str(WORKER), str(go), "book", "--config", str(config_file),
          "--patient", m, "--clinic", "NOI", "--date", THU.isoformat(), "--session", "morning",
          "--now", now.isoformat(), "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for m in mrns[:N]]
+    for p in procs:  # every desk has imported everything and waits at the line
+        assert p.stderr.readline().strip() == "ready"
+    go.touch()
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     codes = [r[0] for r in results]
     assert set(codes) <= {0, 3}, results

@@ -77,7 +77,7 @@ class FakeServer:
         self.app = app
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(app))
         self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+                                        kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def base_url(self) -> str:

@@ -1,0 +1,71 @@
+"""Storage guarantees a clinic relies on, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from recall_tui.services import booking, patients, setup
+from recall_tui.services.patients import PhoneIn
+from recall_tui.store import migrate
+
+pytestmark = pytest.mark.storage
+
+
+def test_init_is_safe_to_run_again(ctx):
+    res = setup.init(ctx)
+    assert res.before == res.after == migrate.head()
+    assert setup.is_initialised(ctx)
+
+
+def test_event_log_is_append_only(ctx, now):
+    patients.add(ctx, name="Lê Văn Tám", phones_in=[PhoneIn("0912345678")], now=now)
+    for sql in ("UPDATE event SET actor = 'someone else'", "DELETE FROM event"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with ctx.db.write() as conn:
+                conn.execute(text(sql))
+    with ctx.db.read() as conn:
+        assert conn.execute(text("SELECT actor FROM event")).scalar_one() == "lan"
+
+
+def test_queue_number_and_active_appointment_are_constraints(ctx, now):
+    p = patients.add(ctx, name="Lê Văn Tám", phones_in=[PhoneIn("0912345678")], now=now)
+    b = booking.book(ctx, patient=p.mrn, clinic="NOI", day=date(2026, 11, 26), part="morning",
+                     now=now)
+    with pytest.raises(IntegrityError):
+        with ctx.db.write() as conn:
+            conn.execute(text("UPDATE appointment SET code = 'X' WHERE code = :c"), {"c": b.code})
+            conn.execute(text(
+                "INSERT INTO appointment (code, order_id, patient_id, clinic_id, session_id, day,"
+                " part, queue_no, status, source, version, booked_at, booked_by, status_at,"
+                " late_cancel, overbooked, active_key) SELECT 'Y', order_id, patient_id,"
+                " clinic_id, session_id, day, part, queue_no, status, source, version,"
+                " booked_at, booked_by, status_at, late_cancel, overbooked, 'other'"
+                " FROM appointment"))
+
+
+def test_instants_keep_their_zone_and_dates_do_not_shift(ctx, now):
+    p = patients.add(ctx, name="Lê Văn Tám", phones_in=[PhoneIn("0912345678")], now=now)
+    b = booking.book(ctx, patient=p.mrn, clinic="NOI", day=date(2026, 11, 26), part="morning",
+                     now=now)
+    f = patients.show(ctx, mrn=p.mrn)
+    a = f.appointments[0]
+    assert a.code == b.code and a.day == date(2026, 11, 26)
+    assert a.booked_at == now and a.booked_at.utcoffset() is not None
+
+
+def test_backup_of_a_live_database(ctx, now, tmp_path, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's online backup; PostgreSQL is backed up with pg_dump")
+    from recall_tui.services.backup import backup
+    from recall_tui.store.database import Database
+
+    patients.add(ctx, name="Lê Văn Tám", phones_in=[PhoneIn("0912345678")], now=now)
+    res = backup(ctx, dest=str(tmp_path / "b" / "copy.db"))
+    copy = Database(f"sqlite:///{res.path}")
+    with copy.read() as conn:
+        assert conn.execute(text("SELECT full_name FROM patient")).scalar_one() == "Lê Văn Tám"
+    copy.dispose()
