@@ -128,8 +128,12 @@ def pg_problem() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def worker(worker_id: str) -> str:
-    return worker_id if worker_id != "master" else "gw"
+def worker(request) -> str:
+    """A name unique to this test process, even with other test runs going on at once."""
+    wi = getattr(request.config, "workerinput", None)
+    if wi is None:
+        return f"p{os.getpid()}"
+    return f"{wi['testrunuid'][:10]}_{wi['workerid']}"
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +152,7 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_database(worker) -> str:
+def pg_database(worker):
     problem = pg_problem()
     if problem:
         if os.environ.get("RECALL_REQUIRE_PG"):
@@ -171,7 +175,9 @@ def pg_database(worker) -> str:
     db = Database(url)
     init(Context(cfg=cfg, db=db, actor="test"))
     db.dispose()
-    return url
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _reset_pg(url: str) -> None:
@@ -182,7 +188,7 @@ def _reset_pg(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname='public' "
             "AND tablename NOT IN ('alembic_version', 'clinic', 'doctor')")]
         conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-        conn.execute("DROP SEQUENCE IF EXISTS appointment_code_seq")
+        conn.execute("ALTER SEQUENCE appointment_code_seq RESTART")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -16,7 +16,6 @@ _MULT, _ADD, _MOD = 0x2C9277B5 % (1 << 30) | 1, 0x1F3A2B7, 1 << 30
 def next_code_number(conn: Connection) -> int:
     """A number no other appointment has had (a sequence on PostgreSQL, a counter on SQLite)."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("CREATE SEQUENCE IF NOT EXISTS appointment_code_seq")
         n = int(conn.exec_driver_sql("SELECT nextval('appointment_code_seq')").scalar_one())
     else:
         n = next_value(conn, "appointment_code")
@@ -139,7 +138,6 @@ def reserve_code_numbers(conn: Connection, count: int) -> list[int]:
     if count <= 0:
         return []
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("CREATE SEQUENCE IF NOT EXISTS appointment_code_seq")
         last = int(conn.exec_driver_sql(
             f"SELECT setval('appointment_code_seq', nextval('appointment_code_seq') + {count} - 1)"
         ).scalar_one())
