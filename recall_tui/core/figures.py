@@ -124,7 +124,6 @@ class Counts:
     booked: int = 0  # every appointment but reschedule links and entries in error
     attended: int = 0
     no_show: int = 0
-    open: int = 0
     cancel_patient: int = 0
     cancel_patient_late: int = 0
     cancel_clinic: int = 0
@@ -139,6 +138,11 @@ class Counts:
     @property
     def cancelled(self) -> int:
         return self.cancel_patient + self.cancel_clinic
+
+    @property
+    def open(self) -> int:
+        """Booked or confirmed: not yet happened."""
+        return self.booked - self.attended - self.no_show - self.cancelled
 
 
 @dataclass(frozen=True)
@@ -197,8 +201,6 @@ def count(f: Fact) -> Counts:
         c.attended = 1
     elif f.status == "no_show":
         c.no_show = 1
-    elif f.status in OPEN:
-        c.open = 1
     elif f.status == "cancelled":
         if f.cancelled_by == "clinic":
             c.cancel_clinic = 1

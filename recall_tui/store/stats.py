@@ -15,29 +15,30 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
-from ..core.figures import AGE_BANDS, LEAD_BANDS, UNKNOWN, Counts
+from ..core.figures import Counts
 
 DIMENSIONS = ("clinic", "doctor", "month", "weekday", "session", "lead", "age", "reminded")
 
-_COUNT_SQL = """
-SUM(CASE WHEN a.status <> 'rescheduled' THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status IN ('checked_in', 'completed') THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status IN ('booked', 'confirmed') THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status = 'cancelled' AND COALESCE(a.cancelled_by, '') <> 'clinic'
-    THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status = 'cancelled' AND COALESCE(a.cancelled_by, '') <> 'clinic'
-    AND a.late_cancel THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status = 'cancelled' AND a.cancelled_by = 'clinic' THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status = 'cancelled' AND a.cancelled_by = 'clinic' AND a.late_cancel
-    THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status = 'rescheduled' THEN 1 ELSE 0 END),
-SUM(CASE WHEN a.status <> 'rescheduled' THEN {lead} END),
-COUNT(CASE WHEN a.status <> 'rescheduled' THEN {lead} END)
-"""
-_COUNT_FIELDS = ("booked", "attended", "no_show", "open", "cancel_patient",
-                 "cancel_patient_late", "cancel_clinic", "cancel_clinic_late", "rescheduled",
-                 "lead_sum", "lead_n")
+# Rescheduled links and entries in error are left out of the scan (counted apart). Two
+# counts share one sum (low and high 32 bits): one CASE per row instead of one per count,
+# which is most of the scan's cost on SQLite. Exact below 2**31 appointments per group.
+_HIGH = 1 << 32
+_BY_WHOM = f"(CASE WHEN a.cancelled_by = 'clinic' THEN {_HIGH} ELSE 1 END)"
+_PACKED = (
+    f"SUM(CASE a.status WHEN 'completed' THEN 1 WHEN 'checked_in' THEN 1 "
+    f"WHEN 'no_show' THEN {_HIGH} ELSE 0 END)",
+    f"SUM(CASE a.status WHEN 'cancelled' THEN {_BY_WHOM} ELSE 0 END)",
+    f"SUM(CASE WHEN a.late_cancel AND a.status = 'cancelled' THEN {_BY_WHOM} ELSE 0 END)",
+)
+
+
+def _unpack(row) -> Counts:
+    booked, shown, cancelled, late, lead_sum, lead_n = (int(v or 0) for v in row)
+    low = (1 << 32) - 1
+    return Counts(booked=booked, attended=shown & low, no_show=shown >> 32,
+                  cancel_patient=cancelled & low, cancel_clinic=cancelled >> 32,
+                  cancel_patient_late=late & low, cancel_clinic_late=late >> 32,
+                  lead_sum=lead_sum, lead_n=lead_n)
 
 
 # -- time zones on SQLite --------------------------------------------------------------------
@@ -66,20 +67,34 @@ def offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[tuple[d
     return out
 
 
-def _sqlite_local_date(conn: Connection, tz: ZoneInfo) -> str:
+def _fixed_offset(tz: ZoneInfo) -> int | None:
+    """The zone's one UTC offset since 1990 (through 2040), or None if it has changed."""
+    seen = {_offset(tz, datetime(y, m, 1, tzinfo=UTC)) for y in range(1990, 2041)
+            for m in (1, 4, 7, 10)}
+    if len(seen) != 1:
+        return None
+    start, end = datetime(1990, 1, 1, tzinfo=UTC), datetime(2041, 1, 1, tzinfo=UTC)
+    return seen.pop() if len(offset_changes(tz, start, end)) == 1 else None
+
+
+def _sqlite_offset_days(conn: Connection, tz: ZoneInfo) -> str:
+    """The zone's UTC offset at ``a.booked_at``, in days (a CASE where it changes)."""
+    fixed = _fixed_offset(tz)
+    if fixed is not None:
+        return repr(fixed / 86400)
     row = conn.execute(text("SELECT MIN(booked_at), MAX(booked_at) FROM appointment")).first()
     if row is None or row[0] is None:
-        return "date(a.booked_at)"
+        return "0"
     lo = datetime.fromisoformat(str(row[0])).replace(tzinfo=UTC) - timedelta(days=1)
     hi = datetime.fromisoformat(str(row[1])).replace(tzinfo=UTC) + timedelta(days=1)
     changes = offset_changes(tz, lo, hi)
     if len(changes) == 1:
-        return f"date(a.booked_at, '{changes[0][1]:+d} seconds')"
+        return repr(changes[0][1] / 86400)
     parts = ["CASE"]
     for (_, off), (nxt, _) in zip(changes, changes[1:]):
-        parts.append(f"WHEN a.booked_at < '{nxt:%Y-%m-%d %H:%M:%S}' THEN '{off:+d} seconds'")
-    parts.append(f"ELSE '{changes[-1][1]:+d} seconds' END")
-    return f"date(a.booked_at, {' '.join(parts)})"
+        parts.append(f"WHEN a.booked_at < '{nxt:%Y-%m-%d %H:%M:%S}' THEN {off / 86400!r}")
+    parts.append(f"ELSE {changes[-1][1] / 86400!r} END")
+    return "(" + " ".join(parts) + ")"
 
 
 # -- expressions ------------------------------------------------------------------------
@@ -98,20 +113,12 @@ class _Sql:
             if self.pg:
                 self._lead = "(a.day - CAST((a.booked_at AT TIME ZONE :tz) AS DATE))"
             else:
-                self._lead = (f"CAST(julianday(a.day) - julianday("
-                              f"{_sqlite_local_date(self.conn, self.tz)}) AS INTEGER)")
+                # Julian day numbers: the day's, minus the local date's of the booking
+                # (a tiny epsilon keeps a booking at local midnight on its own date).
+                off = _sqlite_offset_days(self.conn, self.tz)
+                self._lead = ("(CAST(julianday(a.day) - 0.5 AS INTEGER) - CAST(julianday("
+                              f"a.booked_at) + {off} - 0.5 + 1e-7 AS INTEGER))")
         return self._lead
-
-    def lead_band(self) -> str:
-        whens = []
-        for label, lo, hi in LEAD_BANDS:
-            if lo is None:
-                whens.append(f"WHEN {self.lead} <= {hi} THEN '{label}'")
-            elif hi is None:
-                whens.append(f"WHEN {self.lead} >= {lo} THEN '{label}'")
-            else:
-                whens.append(f"WHEN {self.lead} <= {hi} THEN '{label}'")
-        return f"CASE WHEN a.booked_at IS NULL THEN '{UNKNOWN}' {' '.join(whens)} END"
 
     def age(self) -> str:
         if self.pg:
@@ -122,13 +129,6 @@ class _Sql:
                 "THEN CAST(substr(a.day, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) "
                 "AS INTEGER) - (substr(a.day, 6, 5) < substr(p.birth_date, 6, 5)) "
                 "ELSE CAST(substr(a.day, 1, 4) AS INTEGER) - p.birth_year END")
-
-    def age_band(self) -> str:
-        age = self.age()
-        whens = " ".join(f"WHEN ({age}) < {10 * (i + 1)} THEN '{b}'"
-                         for i, b in enumerate(AGE_BANDS[:-1]))
-        return (f"CASE WHEN ({age}) IS NULL OR ({age}) < 0 THEN '{UNKNOWN}' {whens} "
-                f"ELSE '{AGE_BANDS[-1]}' END")
 
     def reminded(self) -> str:
         sent = ("EXISTS (SELECT 1 FROM message m WHERE m.appointment_id = a.id "
@@ -144,10 +144,14 @@ class _Sql:
         return f"(CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7"
 
     def keys(self, by: str | None) -> list[str]:
-        return {None: [], "clinic": ["a.clinic_id"], "doctor": ["a.doctor_id"],
-                "month": [self.month()], "weekday": [self.weekday()], "session": ["a.part"],
-                "lead": [self.lead_band()], "age": [self.age_band()],
-                "reminded": [self.lead_band(), self.reminded()]}[by]
+        """What a breakdown groups by: raw values (a lead time or an age in whole
+        numbers; ``core.figures`` folds them into bands)."""
+        # month and weekday group by the day (the index's order: no sort), folded later
+        # clinic too: (day, clinic) is an index, so SQLite groups without sorting
+        return {None: [], "clinic": ["a.day", "a.clinic_id"], "doctor": ["a.doctor_id"],
+                "month": ["a.day"], "weekday": ["a.day"], "session": ["a.part"],
+                "lead": [self.lead], "age": [self.age()],
+                "reminded": [self.lead, self.reminded()]}[by]
 
 
 def _range(alias: str, start: date | None, end: date | None, col: str = "day") -> str:
@@ -161,23 +165,28 @@ def _range(alias: str, start: date | None, end: date | None, col: str = "day") -
 
 def appointment_counts(conn: Connection, *, tz: ZoneInfo, by: str | None,
                        start: date | None, end: date | None) -> dict[tuple, Counts]:
-    """Counts of appointments dated in [start, end], grouped by ``by`` (None: one group)."""
+    """Counts of appointments dated in [start, end], grouped by the raw values of ``by``
+    (None: one group, key ``()``)."""
     q = _Sql(conn, tz)
     keys = q.keys(by)
-    counts = _COUNT_SQL.format(lead=q.lead)
     join = "JOIN patient p ON p.id = a.patient_id" if by == "age" else ""
-    cols = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
+    cols = "".join(f"{k} AS k{i}, " for i, k in enumerate(keys))
     group = f"GROUP BY {', '.join(f'k{i}' for i in range(len(keys)))}" if keys else ""
-    sql = (f"SELECT {cols + ',' if cols else ''} {counts} FROM appointment a {join} "
-           f"WHERE a.status <> 'entered_in_error' AND {_range('a', start, end)} {group}")
+    aggs = ", ".join(["COUNT(*)", *_PACKED, f"SUM({q.lead})", "COUNT(a.booked_at)"])
+    where = f"{join} WHERE {{status}} AND {_range('a', start, end)} {group}"
+    main = (f"SELECT {cols}{aggs} FROM appointment a "
+            + where.format(status="a.status NOT IN ('entered_in_error', 'rescheduled')"))
+    links = (f"SELECT {cols}COUNT(*) FROM appointment a "
+             + where.format(status="a.status = 'rescheduled'"))
     params = {"start": start, "end": end, "tz": str(tz.key)}
     out: dict[tuple, Counts] = {}
-    for row in conn.execute(text(sql), params):
-        key = tuple(row[:len(keys)])
-        vals = [int(v or 0) for v in row[len(keys):]]
-        if vals[0] == 0 and vals[8] == 0:
-            continue
-        out[key] = Counts(**dict(zip(_COUNT_FIELDS, vals)))
+    n = len(keys)
+    for row in conn.execute(text(main), params):
+        if row[n]:
+            out[tuple(row[:n])] = _unpack(row[n:])
+    for row in conn.execute(text(links), params):
+        if row[n]:
+            out.setdefault(tuple(row[:n]), Counts()).rescheduled = int(row[n])
     return out
 
 
@@ -212,18 +221,20 @@ def order_adherence(conn: Connection, *, by: str | None, start: date | None,
     if keys is None:
         return None
     cols = ", ".join(keys)
-    kept = ("EXISTS (SELECT 1 FROM appointment x WHERE x.order_id = o.id "
-            "AND x.status IN ('checked_in', 'completed') "
-            "AND x.day >= o.earliest AND x.day <= o.latest)")
-    sql = (f"SELECT {cols + ',' if cols else ''} SUM(CASE WHEN {kept} THEN 1 ELSE 0 END), "
-           f"COUNT(*) FROM follow_up_order o WHERE o.status <> 'cancelled' "
-           f"AND o.latest < :today AND {_range('o', start, end, 'latest')} "
-           f"{'GROUP BY ' + cols if cols else ''}")
-    out = {}
-    for row in conn.execute(text(sql), {"start": start, "end": end, "today": today}):
-        if row[-1]:
-            out[tuple(row[:-2])] = (int(row[-2] or 0), int(row[-1]))
-    return out
+    cols_ = cols + ", " if cols else ""
+    group = f"GROUP BY {cols}" if cols else ""
+    where = (f"o.status <> 'cancelled' AND o.latest < :today "
+             f"AND {_range('o', start, end, 'latest')}")
+    params = {"start": start, "end": end, "today": today}
+    ended = {tuple(r[:-1]): int(r[-1]) for r in conn.execute(text(
+        f"SELECT {cols_}COUNT(*) FROM follow_up_order o WHERE {where} {group}"), params)}
+    # Kept: the attended visits inside their order's window (one visit fulfils an order),
+    # found from the appointments' side: an index on status, then the order by its key.
+    kept = {tuple(r[:-1]): int(r[-1]) for r in conn.execute(text(
+        f"SELECT {cols_}COUNT(*) FROM appointment x JOIN follow_up_order o "
+        f"ON o.id = x.order_id WHERE x.status IN ('checked_in', 'completed') "
+        f"AND x.day >= o.earliest AND x.day <= o.latest AND {where} {group}"), params)}
+    return {k: (min(kept.get(k, 0), n), n) for k, n in ended.items() if n}
 
 
 def names(conn: Connection) -> tuple[dict[int, str], dict[int, str]]:
@@ -231,3 +242,14 @@ def names(conn: Connection) -> tuple[dict[int, str], dict[int, str]]:
     cl = {r[0]: r[1] for r in conn.execute(text("SELECT id, code FROM clinic"))}
     dr = {r[0]: r[1] for r in conn.execute(text("SELECT id, code FROM doctor"))}
     return cl, dr
+
+
+def visits(conn: Connection, *, tz: ZoneInfo) -> list:
+    """Every appointment that happened or will (no cancellations, links or errors), with
+    what the no-show risk may know: (patient, day, lead, age, part, reminded, status)."""
+    q = _Sql(conn, tz)
+    sql = (f"SELECT a.patient_id, a.day, {q.lead} AS lead, {q.age()} AS age, a.part, "
+           f"{q.reminded()} AS reminded, a.status FROM appointment a "
+           f"JOIN patient p ON p.id = a.patient_id "
+           f"WHERE a.status IN ('booked', 'confirmed', 'checked_in', 'completed', 'no_show')")
+    return list(conn.execute(text(sql), {"tz": str(tz.key)}))
