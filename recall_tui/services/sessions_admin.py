@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core import reminders, text
@@ -10,9 +10,10 @@ from ..core.errors import BadInput, NotFound, Refused
 from ..core.lifecycle import Action
 from ..store import appointments as appt_repo
 from ..store import events, outreach
+from ..store import patients as patient_repo
 from ..store import session_patients as repo
 from ..store import sessions as session_repo
-from .booking import _cancel_in, session_row
+from .booking import _book_in, _cancel_in, session_row
 from .context import Context
 
 
@@ -21,17 +22,27 @@ class Closed:
     key: str
     reason: str
     moved_to_calls: list[str]
+    moved_to_session: list[str] = field(default_factory=list)  # the new appointments' codes
 
 
-def close_session(ctx: Context, *, key: str, reason: str, now: datetime) -> Closed:
-    """Close one session: no more bookings; every patient waiting in it is cancelled by the
-    clinic (told by message when they were reminded before) and put on the call list to rebook."""
+def close_session(ctx: Context, *, key: str, reason: str, now: datetime,
+                  move_to: str | None = None) -> Closed:
+    """Close one session: no more bookings. Every patient waiting in it is either moved, in
+    the same transaction, to the session ``move_to`` (all of them or none: a target without
+    room for all refuses), or cancelled by the clinic (told by message when they were
+    reminded before) and put on the call list to rebook."""
     ctx.require("manager", "đóng buổi khám", "close a session")
     why = text.clean(reason)
     if not why:
         raise BadInput("reason.missing", "Cần ghi lý do đóng buổi.",
                        "Closing a session needs a reason.", field="reason")
     spec = next((s for s in _specs_for(ctx, key)), None)
+    target = None
+    if move_to:
+        target = next((s for s in _specs_for(ctx, move_to)), None)
+        if target is None or not target.is_open or move_to == key:
+            raise BadInput("session.target", f"Không chuyển được sang buổi {move_to!r}.",
+                           f"Cannot move patients to session {move_to!r}.", field="move_to")
     with ctx.db.write() as conn:
         row = repo.by_key(conn, key, lock=True)
         if row is None:
@@ -44,9 +55,18 @@ def close_session(ctx: Context, *, key: str, reason: str, now: datetime) -> Clos
             raise Refused("session.already_closed", f"Buổi đã đóng: {row.closed_reason}.",
                           f"The session is already closed: {row.closed_reason}.")
         session_repo.close(conn, row.id, reason=why, actor=ctx.actor)
-        moved = []
+        moved, rebooked = [], []
         for a in repo.waiting_in(conn, row.id):
             fresh = appt_repo.by_id(conn, a.id, lock=True)
+            if target is not None:
+                _cancel_in(conn, ctx, fresh, action=Action.RESCHEDULE, by=None,
+                           reason=f"session closed: {why}", now=now, notice=None)
+                result = _book_in(conn, ctx, patient=patient_repo.by_id(conn, a.patient_id),
+                                  spec=target, at_time=None, order_id=a.order_id,
+                                  overbook=False, overbook_reason=None, source=fresh.source,
+                                  instructions="", now=now, previous=fresh)
+                rebooked.append(result[1])
+                continue
             _cancel_in(conn, ctx, fresh, action=Action.CANCEL, by="clinic",
                        reason=f"session closed: {why}", now=now,
                        notice=reminders.Kind.CANCELLATION)
@@ -56,8 +76,9 @@ def close_session(ctx: Context, *, key: str, reason: str, now: datetime) -> Clos
                 "next_action_on": ctx.today(now), "open_key": f"session_closed|{a.id}"})
             moved.append(a.code)
         events.append(conn, at=now, actor=ctx.actor, kind="session.closed", reason=why,
-                      details={"session": key, "moved": moved})
-        return Closed(key=key, reason=why, moved_to_calls=moved)
+                      details={"session": key, "moved": moved, "to": move_to,
+                               "rebooked": rebooked})
+        return Closed(key=key, reason=why, moved_to_calls=moved, moved_to_session=rebooked)
 
 
 def _specs_for(ctx: Context, key: str):

@@ -1,65 +1,164 @@
-"""The desk app: screens for today, booking, check-in, the call list."""
+"""The desk app: screens one key away, database work in workers, live refresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
 
 from ..config import Config
+from ..core.errors import DomainError
+from . import i18n
+from .backend import Backend
+from .i18n import t
+from .screens.today import TodayScreen
+
+POLL_SECONDS = 1.0
 
 
 class RecallApp(App):
-    TITLE = "recall — Hẹn tái khám"
-    BINDINGS = [Binding("q", "quit", "Thoát / Quit", id="quit"),
-                Binding("r", "refresh", "Làm mới", id="refresh")]
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    ENABLE_COMMAND_PALETTE = False
+    MODES = {"today": TodayScreen, "booking": lambda: _screen("booking", "BookingScreen"),
+             "checkin": lambda: _screen("checkin", "CheckinScreen"),
+             "noshow": lambda: _screen("noshow", "NoShowScreen"),
+             "patient": lambda: _screen("patient", "PatientScreen"),
+             "sessions": lambda: _screen("sessions", "SessionsScreen")}
+    BINDINGS = [
+        Binding("f1", "help", t("help"), id="help"),
+        Binding("f2", "switch_mode('today')", t("today"), id="today"),
+        Binding("f3", "switch_mode('booking')", t("booking"), id="booking"),
+        Binding("f4", "switch_mode('checkin')", t("checkin"), id="checkin"),
+        Binding("f5", "switch_mode('noshow')", t("noshow"), id="noshow"),
+        Binding("f6", "switch_mode('patient')", t("patient"), id="patient"),
+        Binding("f7", "switch_mode('sessions')", t("sessions"), id="sessions"),
+        Binding("f8", "toggle_lang", "EN/VI", id="lang"),
+        Binding("ctrl+q", "quit", t("quit"), id="quit", priority=True),
+    ]
 
-    def __init__(self, cfg: Config, *, now: datetime | None = None):
+    def __init__(self, cfg: Config, *, now: datetime | None = None, actor: str | None = None,
+                 poll: bool = True, blink: bool = True):
         super().__init__()
         self.cfg = cfg
         self.fixed_now = now
-        self.ctx = None
+        self.blink = blink
+        self.poll = poll
+        self.backend = Backend(cfg, actor=actor)
+        self._marker: int | None = None
+        i18n.set_lang(cfg.language)
+        self.title = t("app.title")
+        self.sub_title = cfg.facility_name
+        if cfg.keys:
+            self.set_keymap(dict(cfg.keys))
 
+    # -- time ---------------------------------------------------------------------------
     def now(self) -> datetime:
         return self.fixed_now or datetime.now(self.cfg.tz)
 
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        yield Static("Đang tải… / Loading…", id="counts")
-        yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def today(self):
+        return self.now().astimezone(self.cfg.tz).date()
 
+    # -- lifecycle ------------------------------------------------------------------------
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("PK", "Buổi", "STT", "Mã", "Bệnh nhân", "Điện thoại", "Trạng thái")
-        self.action_refresh()
+        self.switch_mode("today")
+        if self.poll:
+            self.call_after_refresh(self._start_polling)
 
-    def action_refresh(self) -> None:
-        self.run_worker(self._load, thread=True, exclusive=True)
+    def _start_polling(self) -> None:
+        self._poll()  # the marker the first reads are measured against
+        self.set_interval(POLL_SECONDS, self._poll)
 
-    def _load(self) -> None:
-        from ..services.context import Context
-        from ..services.today import day_list
-        from ..store.database import Database
+    def on_unmount(self) -> None:
+        self.backend.close()
 
-        if self.ctx is None:
-            self.ctx = Context(cfg=self.cfg, db=Database(self.cfg.database_url))
-        day = self.ctx.today(self.now())
-        d = day_list(self.ctx, day=day)
-        self.call_from_thread(self._show, d)
+    # -- workers ---------------------------------------------------------------------------
+    def work(self, fn: Callable[[Any], Any], done: Callable[[Any], None] | None = None, *,
+             group: str = "db", exclusive: bool = False,
+             failed: Callable[[Exception], None] | None = None) -> None:
+        """Run ``fn(ctx)`` in a thread; ``done(result)`` or ``failed(error)`` on the UI thread.
 
-    def _show(self, d) -> None:
-        from ..core.calendar import Part
-        from ..core.lifecycle import STATUS_VI, Status
+        Domain errors become a message (``failed`` or a notification), never a traceback."""
+        def run() -> None:
+            try:
+                result = fn(self.backend.ctx)
+            except DomainError as exc:
+                self._back(failed or self._notify_error, exc)
+                return
+            except Exception as exc:  # noqa: BLE001 - shown, not raised
+                self._back(failed or self._notify_error, _environment(exc))
+                return
+            if done is not None:
+                self._back(done, result)
 
-        c = d.counts
-        self.query_one("#counts", Static).update(
-            f"{d.day:%d/%m/%Y} — hẹn {c['expected']} · đã đến {c['arrived']} · "
-            f"chưa đến {c['not_yet']} · không đến {c['no_show']}")
-        table = self.query_one(DataTable)
-        table.clear()
-        for r in d.rows:
-            table.add_row(r.clinic, Part(r.part).vi, str(r.queue_no), r.display_code, r.patient,
-                          r.phone, STATUS_VI[Status(r.status)], key=r.code)
+        self.run_worker(run, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def _back(self, fn, arg) -> None:
+        try:
+            self.call_from_thread(fn, arg)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def _notify_error(self, exc: Exception) -> None:
+        self.notify(i18n.err(exc), title=t("error"), severity="error", timeout=6)
+
+    # -- live refresh --------------------------------------------------------------------
+    def _poll(self) -> None:
+        if any(w.group == "poll" and w.is_running for w in self.workers):
+            return
+        self.work(lambda _ctx: self.backend.marker(), self._marked, group="poll",
+                  failed=lambda _e: None)
+
+    def _marked(self, value: int) -> None:
+        if self._marker is not None and value != self._marker:
+            self.data_changed()
+        self._marker = value
+
+    def data_changed(self) -> None:
+        """Something changed in the database: the screen in front reads again."""
+        refresh = getattr(self.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_lang(self) -> None:
+        i18n.set_lang("en" if i18n.lang() == "vi" else "vi")
+        self.title = t("app.title")
+        relabel = getattr(self.screen, "relabel", None)
+        if relabel is not None:
+            relabel()
+
+    def open_patient(self, mrn: str) -> None:
+        self.switch_mode("patient")
+        self.screen.show_patient(mrn)
+
+
+def _screen(module: str, name: str):
+    """A screen made on first use: its module (and widgets) load only then."""
+    import importlib
+
+    return getattr(importlib.import_module(f"{__package__}.screens.{module}"), name)()
+
+
+class _Environment(DomainError):
+    pass
+
+
+def _environment(exc: Exception) -> DomainError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return _Environment("db.busy", i18n.S["busy"][0], i18n.S["busy"][1])
+    if "no such table" in text or ("does not exist" in text and "relation" in text):
+        return _Environment("db.empty", i18n.S["db.empty"][0], i18n.S["db.empty"][1])
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return _Environment("db.error", f"{i18n.S['unavailable'][0]}: {first}",
+                        f"{i18n.S['unavailable'][1]}: {first}")

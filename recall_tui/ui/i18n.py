@@ -21,6 +21,8 @@ S: dict[str, tuple[str, str]] = {
     "busy": ("Cơ sở dữ liệu đang bận, đang chờ…", "The database is busy; waiting…"),
     "unavailable": ("Không mở được cơ sở dữ liệu", "Cannot open the database"),
     "error": ("Lỗi", "Error"),
+    "db.empty": ("Cơ sở dữ liệu chưa được tạo: chạy `recall init` (hoặc `recall demo`).",
+                 "The database is not set up yet: run `recall init` (or `recall demo`)."),
     "all": ("Tất cả", "All"),
     # today
     "k.checkin": ("Đến", "Check in"),
@@ -36,8 +38,8 @@ S: dict[str, tuple[str, str]] = {
     "k.open": ("Hồ sơ", "Open file"),
     "counts": ("Hẹn {expected} · Đã đến {arrived} · Chưa đến {not_yet} · Không đến {no_show}",
                "Expected {expected} · Arrived {arrived} · Not yet {not_yet} · No-show {no_show}"),
-    "filters": ("Phòng: {clinic} · Buổi: {part} · Trạng thái: {status}",
-                "Clinic: {clinic} · Session: {part} · Status: {status}"),
+    "filters": ("c Phòng: {clinic} · s Buổi: {part} · t Trạng thái: {status}",
+                "c Clinic: {clinic} · s Session: {part} · t Status: {status}"),
     "page": ("Trang {page}/{pages} ({n} dòng)", "Page {page}/{pages} ({n} rows)"),
     "col.queue": ("STT", "No."), "col.time": ("Giờ", "Time"), "col.part": ("Buổi", "Part"),
     "col.clinic": ("PK", "Clin"), "col.patient": ("Bệnh nhân", "Patient"),
@@ -120,10 +122,13 @@ S: dict[str, tuple[str, str]] = {
     "saved": ("Đã lưu", "Saved"),
     # sessions
     "k.close_session": ("Đóng buổi", "Close session"),
-    "close.title": ("Đóng buổi {key}: bệnh nhân chuyển sang danh sách gọi",
-                    "Close {key}: its patients go onto the call list"),
+    "close.title": ("Đóng buổi {key}", "Close {key}"),
     "closed_done": ("Đã đóng buổi; {n} bệnh nhân vào danh sách gọi",
                     "Session closed; {n} patients on the call list"),
+    "moved_done": ("Đã đóng buổi; {n} bệnh nhân chuyển sang buổi mới",
+                   "Session closed; {n} patients moved to the new session"),
+    "to.calls": ("Danh sách gọi", "The call list"),
+    "f.move_to": ("Chuyển bệnh nhân đến", "Move patients to"),
     "sessions.head": ("Các buổi khám 14 ngày tới", "Sessions of the next 14 days"),
     # help
     "help.text": (
@@ -144,7 +149,7 @@ def set_lang(value: str) -> None:
     _LANG[0] = "en" if value == "en" else "vi"
 
 
-def t(key: str, **kw) -> str:
+def t(key: str, /, **kw) -> str:
     pair = S.get(key)
     if pair is None:
         return key

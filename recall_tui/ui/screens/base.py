@@ -1,0 +1,44 @@
+"""What every desk screen shares: header, footer, a status line, refresh on resume."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from .. import i18n
+
+
+class DeskScreen(Screen):
+    """A screen that reads its data in a worker and reads again when told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lang = i18n.lang()
+
+    def header(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+
+    def footer(self) -> ComposeResult:
+        yield Static("", id="status", classes="status")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        if self._lang != i18n.lang():
+            self.relabel()
+        self.refresh_data()
+
+    def relabel(self) -> None:
+        self._lang = i18n.lang()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:  # pragma: no cover - each screen reads its own
+        pass
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#status", Static)
+        line.set_class(error, "error")
+        line.update(text)
+
+    def fail(self, exc: Exception) -> None:
+        self.say(i18n.err(exc), error=True)

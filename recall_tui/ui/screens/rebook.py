@@ -1,0 +1,94 @@
+"""Rebook from the call list: the order's sessions with their load; Enter books and closes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ...core.calendar import WEEKDAY_VI, Part
+from .. import i18n
+from ..i18n import t
+from ..widgets.table import Table
+
+AHEAD = 14
+
+
+class RebookScreen(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", t("close"), id="rebook.cancel")]
+
+    def __init__(self, task) -> None:
+        super().__init__(id="rebook")
+        self.call = task
+        self.loads: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("rebook.title", name=self.call.patient), classes="title")
+            yield Static(t("loading"), id="rebook-hint")
+            yield Table(id="rebook-loads")
+            yield Static("", id="form-error", classes="error")
+
+    def on_mount(self) -> None:
+        table = self.query_one(Table)
+        for key, w in (("col.day", 14), ("col.part", 5), ("col.clinic", 4),
+                       ("col.doctor", 4), ("col.load", 7)):
+            table.add_column(t(key), width=w, key=key)
+        order_id, now, today = self.call.order_id, self.app.now(), self.app.today()
+        clinic = self.call.clinic
+
+        def load(ctx):
+            from ...services.booking import loads, suggest
+
+            s = suggest(ctx, order_id=order_id, now=now)
+            if s.best is None and clinic:  # the window has passed: the coming weeks
+                s = replace(s, loads=loads(ctx, clinic=clinic, start=today,
+                                           end=today + timedelta(days=AHEAD)))
+            return s
+
+        self.app.work(load, self._show, failed=self._failed)
+
+    def _show(self, s) -> None:
+        self.loads = [x for x in s.loads if not x.closed_reason and x.booked < x.capacity]
+        table = self.query_one(Table)
+        table.fill([(x.key, (f"{WEEKDAY_VI[x.day.weekday()][4:]} {x.day:%d/%m/%Y}",
+                             Part(x.part).vi, x.clinic, x.doctor or "",
+                             f"{x.booked}/{x.capacity}")) for x in self.loads])
+        if s.best is None and self.loads:
+            self.query_one("#rebook-hint", Static).update(t("k.rebook") + ": Enter")
+        elif s.best is not None and s.best.key in [x.key for x in self.loads]:
+            table.move_cursor(row=[x.key for x in self.loads].index(s.best.key), animate=False)
+            b = s.best
+            self.query_one("#rebook-hint", Static).update(t(
+                "suggested", part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}", clinic=b.clinic,
+                booked=b.booked, cap=b.capacity))
+        else:
+            self.query_one("#rebook-hint", Static).update(t(
+                "no_suggestion", a=f"{s.earliest:%d/%m/%Y}", b=f"{s.latest:%d/%m/%Y}"))
+        table.focus()
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        load = next((x for x in self.loads if x.key == event.row_key.value), None)
+        if load is None:
+            return
+        task_id, now = self.call.id, self.app.now()
+
+        def act(ctx):
+            from ...services.outreach import rebook
+
+            return rebook(ctx, task_id=task_id, clinic=load.clinic, day=load.day,
+                          part=load.part, doctor=load.doctor, now=now)
+
+        self.app.work(act, self.dismiss, failed=self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.query_one("#form-error", Static).update(i18n.err(exc))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,36 @@
+"""The new-patient form (validated by the patients service)."""
+
+from __future__ import annotations
+
+import re
+
+from ..forms import parse_day
+from ..i18n import t
+from .form import FormScreen, Spec
+
+
+def register_form(app, *, name: str = "") -> FormScreen:
+    now = app.now()
+
+    def act(ctx, v):
+        from ...services.patients import PhoneIn, add
+
+        phones = [PhoneIn(v["phone"])] if v["phone"].strip() else []
+        if v["caregiver"].strip():
+            phones.append(PhoneIn(v["caregiver"], "caregiver", v["caregiver_name"]))
+        born = v["born"].strip()
+        kw = {}
+        if re.fullmatch(r"\d{4}", born):
+            kw["birth_year"] = int(born)
+        elif born:
+            kw["birth_date"] = parse_day(born, field="birth_date")
+        return add(ctx, name=v["name"], phones_in=phones, sex=v["sex"] or None,
+                   bhyt=v["bhyt"] or None, now=now, **kw)
+
+    looks_like_name = name and not any(c.isdigit() for c in name)
+    return FormScreen(t("register"), [
+        Spec("name", t("f.name"), name if looks_like_name else ""),
+        Spec("phone", t("f.phone")), Spec("born", t("f.born")), Spec("sex", t("f.sex")),
+        Spec("caregiver", t("f.caregiver")), Spec("caregiver_name", t("f.caregiver_name")),
+        Spec("bhyt", t("f.bhyt")),
+    ], act, id="register-form")

@@ -1,0 +1,99 @@
+"""Buổi khám: the coming sessions' load; a manager closes one (its patients go to calls)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...core.calendar import WEEKDAY_VI, Part
+from ..i18n import t
+from ..widgets.table import Table
+from .base import DeskScreen
+from .form import FormScreen, Spec
+
+DAYS_AHEAD = 14
+
+
+class SessionsScreen(DeskScreen):
+    BINDINGS = [Binding("x", "close_session", t("k.close_session"), id="sessions.close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.header()
+        yield Static(t("sessions.head"), id="sessions-head", classes="head")
+        yield Table(id="sessions")
+        yield from self.footer()
+
+    def on_mount(self) -> None:
+        self._columns()
+        self.query_one(Table).focus()
+        self.refresh_data()
+
+    def _columns(self) -> None:
+        table = self.query_one(Table)
+        table.clear(columns=True)
+        for key, w in (("col.day", 14), ("col.part", 5), ("col.clinic", 4), ("col.doctor", 4),
+                       ("col.load", 7), ("col.note", 30)):
+            table.add_column(t(key), width=w, key=key)
+
+    def relabel(self) -> None:
+        self._columns()
+        super().relabel()
+
+    def refresh_data(self) -> None:
+        start = self.app.today()
+        end = start + timedelta(days=DAYS_AHEAD)
+
+        def load(ctx):
+            from ...services.booking import loads
+
+            return loads(ctx, clinic=None, start=start, end=end)
+
+        self.app.work(load, self._show, group="sessions", exclusive=True, failed=self.fail)
+
+    def _show(self, loads) -> None:
+        self.loads = loads
+        self.query_one(Table).fill([(x.key, (
+            f"{WEEKDAY_VI[x.day.weekday()][4:]} {x.day:%d/%m/%Y}", Part(x.part).vi, x.clinic,
+            x.doctor or "", f"{x.booked}/{x.capacity}",
+            f"{t('closed')}: {x.closed_reason}" if x.closed_reason else
+            (t("full") if x.booked >= x.capacity else "")))
+            for x in loads])
+
+    def action_close_session(self) -> None:
+        key = self.query_one(Table).current_key()
+        load = next((x for x in self.loads if x.key == key), None)
+        if load is None or load.closed_reason:
+            return
+        now = self.app.now()
+
+        def act(ctx, v):
+            from ...services.sessions_admin import close_session
+
+            return close_session(ctx, key=load.key, reason=v["reason"], now=now,
+                                 move_to=v["move_to"] or None)
+
+        targets = [(t("to.calls"), "")] + [
+            (f"{x.day:%d/%m} {Part(x.part).vi} {x.clinic} {x.doctor or ''} "
+             f"({x.booked}/{x.capacity})", x.key)
+            for x in self.loads if x.clinic == load.clinic and x.key != load.key
+            and not x.closed_reason and x.capacity - x.booked >= load.booked]
+        self.app.push_screen(
+            FormScreen(t("close.title", key=load.key),
+                       [Spec("reason", t("f.reason")),
+                        Spec("move_to", t("f.move_to"), "", targets[:40])], act,
+                       id="close-form"),
+            lambda c: c and self._session_closed(c))
+
+    def _session_closed(self, c) -> None:
+        if c.moved_to_session:
+            self.say(t("moved_done", n=len(c.moved_to_session)))
+        else:
+            self.say(t("closed_done", n=len(c.moved_to_calls)))
+        self.refresh_data()

@@ -1,0 +1,255 @@
+"""Hôm nay: the day's follow-ups by clinic and session; check in, undo, reschedule, cancel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...core.calendar import Part
+from ...core.lifecycle import Status
+from ..forms import parse_clock, parse_day
+from ..i18n import t
+from ..widgets.table import PAGE, Table
+from .base import DeskScreen
+from .form import FormScreen, Spec
+
+STATUSES = [None, "booked", "confirmed", "checked_in", "no_show", "cancelled"]
+PARTS = [None, "morning", "afternoon", "evening"]
+
+
+def status_text(status: str) -> str:
+    from .. import i18n
+
+    try:
+        st = Status(status)
+    except ValueError:
+        return status
+    return st.vi if i18n.lang() == "vi" else st.value.replace("_", " ")
+
+
+class TodayScreen(DeskScreen):
+    BINDINGS = [
+        Binding("enter,space", "check_in", t("k.checkin"), id="today.checkin"),
+        Binding("u", "undo", t("k.undo"), id="today.undo"),
+        Binding("r", "reschedule", t("k.resched"), id="today.reschedule"),
+        Binding("x", "cancel", t("k.cancel"), id="today.cancel"),
+        Binding("c", "cycle('clinic')", t("k.clinic"), id="today.clinic",
+                show=False),
+        Binding("s", "cycle('part')", t("k.part"), id="today.part",
+                show=False),
+        Binding("t", "cycle('status')", t("k.status"), id="today.status",
+                show=False),
+        Binding("left_square_bracket", "day(-1)", t("k.prev_day"), id="today.prev",
+                show=False),
+        Binding("right_square_bracket", "day(1)", t("k.next_day"), id="today.next",
+                show=False),
+        Binding("n", "page", t("k.page"), id="today.page", show=False),
+        Binding("o", "open", t("k.open"), id="today.open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = None
+        self.clinic: str | None = None
+        self.part: str | None = None
+        self.status: str | None = None
+        self.page = 0
+        self.rows: list = []
+        self.day_data = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.header()
+        yield Static(t("loading"), id="today-head", classes="head")
+        yield Static("", id="today-counts", classes="counts")
+        yield Table(id="today-table")
+        yield from self.footer()
+
+    def on_mount(self) -> None:
+        self.day = self.app.today()
+        self._columns()
+        self.query_one(Table).focus()
+        self.call_after_refresh(self.refresh_data)  # drawn first, then read
+
+    def _columns(self) -> None:
+        table = self.query_one(Table)
+        table.clear(columns=True)
+        for key, width in (("col.clinic", 4), ("col.queue", 3),
+                           ("col.time", 5), ("col.patient", 18), ("col.phone", 12),
+                           ("col.status", 11), ("col.reminder", 6), ("col.code", 8)):
+            table.add_column(t(key), width=width, key=key)
+
+    def relabel(self) -> None:
+        self._columns()
+        self._draw()
+        super().relabel()
+
+    # -- reading ----------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        """Read the whole day once (one query); filters and pages then work in memory."""
+        if self.day is None:
+            return
+        day = self.day
+
+        def load(ctx):
+            from ...services.today import day_list
+
+            return day_list(ctx, day=day)
+
+        self.app.work(load, self._loaded_day, group="today", exclusive=True, failed=self.fail)
+
+    def _loaded_day(self, d) -> None:
+        if d.day != self.day:
+            return  # another day was asked for meanwhile
+        self.day_data = d
+        self._draw()
+
+    def _draw(self) -> None:
+        from ...services.today import counts_of
+
+        d = self.day_data
+        if d is None:
+            return
+        scope = [r for r in d.rows if (self.clinic is None or r.clinic == self.clinic)
+                 and (self.part is None or r.part == self.part)]
+        self.rows = [r for r in scope if self.status is None or r.status == self.status]
+        pages = max(1, -(-len(self.rows) // PAGE))
+        self.page = min(self.page, pages - 1)
+        shown = self.rows[self.page * PAGE:(self.page + 1) * PAGE]
+        from ...core.calendar import WEEKDAY_VI
+
+        head = f"{WEEKDAY_VI[d.day.weekday()][4:]} {d.day:%d/%m/%Y} [dim]\\[ ][/] · " + t(
+            "filters", clinic=self.clinic or t("all"),
+            part=t(f"part.{self.part}") if self.part else t("all"),
+            status=status_text(self.status) if self.status else t("all"))
+        if pages > 1:
+            head += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
+        self.query_one("#today-head", Static).update(head)
+        self.query_one("#today-counts", Static).update(t("counts", **counts_of(scope)))
+        self.query_one(Table).fill([(r.code, (
+            r.clinic, str(r.queue_no),
+            f"{(r.at_time or r.starts):%H:%M}" if (r.at_time or r.starts) else "",
+            r.patient, r.phone, status_text(r.status), t(f"rem.{r.reminder}"),
+            r.display_code)) for r in shown])
+        if not self.rows:
+            self.say(t("no_rows"))
+
+    def current(self):
+        key = self.query_one(Table).current_key()
+        return next((r for r in self.rows if r.code == key), None)
+
+    # -- filters -------------------------------------------------------------------------
+    def action_cycle(self, what: str) -> None:
+        if what == "clinic":
+            options = [None] + [c.code for c in self.app.cfg.clinics]
+        elif what == "part":
+            options = PARTS
+        else:
+            options = STATUSES
+        now = getattr(self, what)
+        setattr(self, what, options[(options.index(now) + 1) % len(options)])
+        self.page = 0
+        self._draw()
+
+    def action_day(self, step: int) -> None:
+        self.day = self.day + timedelta(days=int(step))
+        self.page = 0
+        self.day_data = None
+        self.refresh_data()
+
+    def action_page(self) -> None:
+        pages = max(1, -(-len(self.rows) // PAGE))
+        self.page = (self.page + 1) % pages
+        self._draw()
+
+    # -- acts ---------------------------------------------------------------------------
+    def action_check_in(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        now = self.app.now()
+
+        def act(ctx):
+            from ...services.attendance import auto_book_next, check_in
+
+            done = check_in(ctx, code=row.code, now=now)
+            auto_book_next(ctx, done, now=now)
+            return done
+
+        self.say(t("working"))
+        self.app.work(act, lambda _d: self._after(t("checked_in", name=row.patient,
+                                                        clinic=row.clinic, queue=row.queue_no)),
+                      failed=self.fail)
+
+    def _after(self, message: str) -> None:
+        self.say(message)
+        self.refresh_data()
+
+    def action_undo(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        now = self.app.now()
+
+        def act(ctx, v):
+            from ...services.attendance import undo
+
+            return undo(ctx, code=row.code, reason=v["reason"], now=now)
+
+        self.app.push_screen(
+            FormScreen(f"{t('k.undo')} {row.display_code} — {row.patient}",
+                       [Spec("reason", t("undo.reason"))], act, id="undo-form"),
+            lambda m: m and self._after(t("undone", code=row.display_code,
+                                          status=status_text(m.status))))
+
+    def action_reschedule(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        now, today = self.app.now(), self.app.today()
+
+        def act(ctx, v):
+            from ...services.booking import reschedule
+
+            return reschedule(ctx, code=row.code, day=parse_day(v["date"], today=today),
+                              part=v["part"], at_time=parse_clock(v["time"]),
+                              reason=v["reason"], now=now)
+
+        parts = [(t(f"part.{p}"), p) for p in ("morning", "afternoon", "evening")]
+        self.app.push_screen(
+            FormScreen(f"{t('k.resched')} {row.display_code} — {row.patient}",
+                       [Spec("date", t("f.date")), Spec("part", t("f.part"), row.part, parts),
+                        Spec("time", t("f.time")), Spec("reason", t("f.reason"))],
+                       act, id="reschedule-form"),
+            lambda b: b and self._after(t("booked", code=b.display_code, part=Part(b.part).vi,
+                                          day=f"{b.day:%d/%m/%Y}", clinic=b.clinic,
+                                          queue=b.queue_no)))
+
+    def action_cancel(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        now = self.app.now()
+
+        def act(ctx, v):
+            from ...services.booking import cancel
+
+            return cancel(ctx, code=row.code, by=v["by"], reason=v["reason"], now=now)
+
+        self.app.push_screen(
+            FormScreen(f"{t('k.cancel')} {row.display_code} — {row.patient}",
+                       [Spec("by", t("f.by"), "patient",
+                             [(t("by.patient"), "patient"), (t("by.clinic"), "clinic")]),
+                        Spec("reason", t("f.reason"))], act, id="cancel-form"),
+            lambda m: m and self._after(t("cancelled", code=row.display_code)))
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.app.open_patient(row.mrn)
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_check_in()
