@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import admin, booking, patients, views
+from . import admin, booking, messaging, patients, views
 from .common import set_global_config
 
 app = typer.Typer(
@@ -33,3 +33,17 @@ for fn in (admin.init, admin.demo, admin.sweep, admin.backup, views.today, views
            booking.book, booking.confirm, booking.cancel, booking.reschedule, booking.checkin,
            booking.noshow, booking.undo):
     app.command(fn.__name__.rstrip("_"))(fn)
+
+from . import stats as _stats  # noqa: E402
+
+app.command("stats")(_stats.stats)
+for fn in (messaging.remind, messaging.daemon, messaging.inbox):
+    app.command(fn.__name__)(fn)
+
+from . import importing as _importing  # noqa: E402
+
+app.add_typer(_importing.import_app, name="import")
+
+from . import risk as _risk  # noqa: E402
+
+app.add_typer(_risk.risk_app, name="risk")

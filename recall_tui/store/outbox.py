@@ -29,13 +29,17 @@ def claim(conn: Connection, *, now: datetime, lease_until: datetime, runner: str
     """Take up to ``limit`` due messages for ``runner`` until ``lease_until``."""
     pick = select(message.c.id).where(_claimable(now)).order_by(message.c.due_at,
                                                                 message.c.id).limit(limit)
+    values = {"status": "sending", "lease_until": lease_until, "leased_by": runner,
+              "attempts": message.c.attempts + 1}
     if conn.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = (message.update()
-            .where(message.c.id.in_(pick.scalar_subquery()), _claimable(now))
-            .values(status="sending", lease_until=lease_until, leased_by=runner,
-                    attempts=message.c.attempts + 1)
-            .returning(message.c.id))
+        # A CTE is evaluated once: the LIMIT holds (an IN (subquery) may be re-run).
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        stmt = (message.update().where(message.c.id == picked.c.id, _claimable(now))
+                .values(**values).returning(message.c.id))
+    else:
+        stmt = (message.update()
+                .where(message.c.id.in_(pick.scalar_subquery()), _claimable(now))
+                .values(**values).returning(message.c.id))
     ids = [r[0] for r in conn.execute(stmt)]
     if not ids:
         return []
@@ -109,6 +113,17 @@ def retry_later(conn: Connection, message_id: int, runner: str, *, due_at: datet
         values["attempts"] = 0
     res = conn.execute(message.update().where(_held(message_id, runner)).values(**values))
     return res.rowcount == 1
+
+
+def release(conn: Connection, message_ids: list[int], runner: str) -> int:
+    """Give back held messages not yet tried (their attempt is not counted)."""
+    if not message_ids:
+        return 0
+    res = conn.execute(message.update().where(
+        message.c.id.in_(message_ids), message.c.status == "sending",
+        message.c.leased_by == runner).values(
+        status="pending", lease_until=None, leased_by=None, attempts=message.c.attempts - 1))
+    return res.rowcount
 
 
 def counts(conn: Connection) -> dict[str, int]:
