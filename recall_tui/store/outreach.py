@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from .rows import insert_ignore, outreach_task
+from .rows import insert_ignore_one, outreach_task
 
 
 def open_task(conn: Connection, row: dict) -> bool:
     """Open a task unless one is already open for the same reason and subject."""
-    res = insert_ignore(conn, outreach_task, row, ["open_key"])
-    return res.rowcount == 1
+    return insert_ignore_one(conn, outreach_task, row, ["open_key"])
 
 
 def open_tasks(conn: Connection, limit: int = 500) -> list:
