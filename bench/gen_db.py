@@ -8,13 +8,14 @@ the generation time is kept beside it (``bench/work/<db>-<size>.json``) for the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
 
 import psycopg
-
 from benchlib import NOW, PG_ADMIN, PG_DB, WORK, Size, context, libpq, pg_url
+
 from recall_tui.services import demo, setup
 
 
@@ -59,10 +60,9 @@ def _generate(url: str, size: Size, kind: str) -> dict:
                           details={"patients": size.patients, "days": size.days,
                                    "seed": size.seed, "per_patient": size.per_patient,
                                    "appointments": res.appointments})
-        if not ctx.db.is_sqlite:
-            with ctx.db.engine.connect() as conn:  # what autovacuum would soon do
-                conn.exec_driver_sql("COMMIT")
-                conn.exec_driver_sql("ANALYZE")
+        if not ctx.db.is_sqlite:  # what autovacuum would soon do after a bulk load
+            with psycopg.connect(libpq(url), autocommit=True) as conn:
+                conn.execute("ANALYZE")
         secs = time.perf_counter() - t0
     finally:
         ctx.db.dispose()
@@ -118,6 +118,12 @@ def scratch_sqlite(size: Size) -> str:
     for p in (dst, Path(f"{dst}-wal"), Path(f"{dst}-shm")):
         p.unlink(missing_ok=True)
     shutil.copyfile(src, dst)
+    # Written back now, or the first fsyncs of the benchmark wait behind the whole copy.
+    fd = os.open(dst, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return f"sqlite:///{dst}"
 
 

@@ -157,8 +157,8 @@ def _book_in(conn, ctx: Context, *, patient, spec: SessionSpec, at_time: time | 
     if spec.day < ctx.today(now):
         raise Refused("date.past", f"Ngày {spec.day:%d/%m/%Y} đã qua.",
                       f"{spec.day.isoformat()} is in the past.", field="date")
-    sid = session_repo.ensure(conn, [session_row(ctx, spec)])[spec.key]
-    srow = session_repo.get(conn, sid)
+    srow = session_repo.ensure_one(conn, session_row(ctx, spec))
+    sid = srow.id
     if srow.closed_reason:
         raise Refused("session.closed", f"Buổi khám đã đóng: {srow.closed_reason}.",
                       f"The session is closed: {srow.closed_reason}.", field="session",
@@ -191,10 +191,12 @@ def _book_in(conn, ctx: Context, *, patient, spec: SessionSpec, at_time: time | 
                       f"is full ({limit}/{limit}).",
                       field="session", details={"capacity": srow.capacity,
                                                 "overbook_limit": srow.overbook_limit})
-    if order_id is None:
-        order_id = order_repo.insert(conn, order_row(
+    new_order = order_id is None
+    if new_order:  # written as booked at once (one statement less than insert + set_status)
+        order_id = order_repo.insert(conn, {**order_row(
             ctx, patient_id=patient.id, clinic_id=clinic_id, doctor_id=doctor_id,
-            target=spec.day, instructions=instructions, now=now))
+            target=spec.day, instructions=instructions, now=now),
+            "status": OrderStatus.BOOKED.value})
     code = codes.make_code(appt_repo.next_code_number(conn))
     row = {
         "code": code, "order_id": order_id, "patient_id": patient.id, "clinic_id": clinic_id,
@@ -215,7 +217,8 @@ def _book_in(conn, ctx: Context, *, patient, spec: SessionSpec, at_time: time | 
                           f"The {at_time:%H:%M} slot is taken.", field="time") from None
         raise Refused("appointment.duplicate", "Bệnh nhân đã có lịch hẹn trong ngày này.",
                       "The patient already has an appointment that day.") from None
-    order_repo.set_status(conn, order_id, OrderStatus.BOOKED.value)
+    if not new_order:
+        order_repo.set_status(conn, order_id, OrderStatus.BOOKED.value)
     events.append(conn, at=now, actor=ctx.actor, kind="appointment.booked",
                   patient_id=patient.id, appointment_id=aid, order_id=order_id,
                   to_state=Status.BOOKED.value,

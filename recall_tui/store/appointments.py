@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, bindparam, case, func, select
 
 from .rows import appointment, clinic, doctor, message, next_value, patient, patient_phone
 from .rows import session as session_t
@@ -22,8 +22,12 @@ def next_code_number(conn: Connection) -> int:
     return code_for(n)
 
 
+_INSERT = appointment.insert().returning(appointment.c.id)  # built once: the booking path
+_ACTIVE = select(appointment).where(appointment.c.active_key == bindparam("akey"))
+
+
 def insert(conn: Connection, row: dict) -> int:
-    return int(conn.execute(appointment.insert().returning(appointment.c.id), row).scalar_one())
+    return int(conn.execute(_INSERT, row).scalar_one())
 
 
 def by_code(conn: Connection, code: str, *, lock: bool = False):
@@ -41,7 +45,7 @@ def by_id(conn: Connection, aid: int, *, lock: bool = False):
 
 
 def active_for(conn: Connection, active_key: str):
-    return conn.execute(select(appointment).where(appointment.c.active_key == active_key)).first()
+    return conn.execute(_ACTIVE, {"akey": active_key}).first()
 
 
 def move(conn: Connection, aid: int, version: int, values: dict) -> bool:

@@ -9,13 +9,15 @@ from sqlalchemy import Connection, select
 
 from .rows import event
 
+_INSERT = event.insert()  # built once: every write appends
+
 
 def append(conn: Connection, *, at: datetime, actor: str, kind: str,
            patient_id: int | None = None, appointment_id: int | None = None,
            order_id: int | None = None, from_state: str | None = None,
            to_state: str | None = None, reason: str | None = None,
            details: dict | None = None) -> None:
-    conn.execute(event.insert(), {
+    conn.execute(_INSERT, {
         "at": at, "actor": actor, "kind": kind, "patient_id": patient_id,
         "appointment_id": appointment_id, "order_id": order_id, "from_state": from_state,
         "to_state": to_state, "reason": reason,

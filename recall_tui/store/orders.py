@@ -8,9 +8,11 @@ from sqlalchemy import Connection, select
 
 from .rows import order
 
+_INSERT = order.insert().returning(order.c.id)  # built once: the booking path
+
 
 def insert(conn: Connection, row: dict) -> int:
-    return int(conn.execute(order.insert().returning(order.c.id), row).scalar_one())
+    return int(conn.execute(_INSERT, row).scalar_one())
 
 
 def get(conn: Connection, oid: int):

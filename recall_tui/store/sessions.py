@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from .rows import insert_ignore, session
 
@@ -48,14 +48,20 @@ def take_place(conn: Connection, sid: int, *, overbook: bool) -> int | None:
     One conditional UPDATE: under any number of concurrent writers only as many win as
     there are places (SQLite serialises writers; PostgreSQL re-checks the row it locks).
     """
-    limit = session.c.capacity + (session.c.overbook_limit if overbook else 0)
-    row = conn.execute(
-        session.update()
-        .where(session.c.id == sid, session.c.closed_reason.is_(None), session.c.booked < limit)
-        .values(booked=session.c.booked + 1, next_queue=session.c.next_queue + 1)
-        .returning(session.c.next_queue)
-    ).first()
+    row = conn.execute(_TAKE[overbook], {"sid": sid}).first()
     return None if row is None else int(row[0]) - 1
+
+
+def _take(overbook: bool):
+    limit = session.c.capacity + (session.c.overbook_limit if overbook else 0)
+    return (session.update()
+            .where(session.c.id == bindparam("sid"), session.c.closed_reason.is_(None),
+                   session.c.booked < limit)
+            .values(booked=session.c.booked + 1, next_queue=session.c.next_queue + 1)
+            .returning(session.c.next_queue))
+
+
+_TAKE = {False: _take(False), True: _take(True)}  # built once: the booking path
 
 
 def release_place(conn: Connection, sid: int) -> None:
@@ -71,3 +77,16 @@ def close(conn: Connection, sid: int, *, reason: str, actor: str) -> None:
 def reopen(conn: Connection, sid: int) -> None:
     conn.execute(session.update().where(session.c.id == sid)
                  .values(closed_reason=None, closed_by=None))
+
+
+_BY_KEY = select(session).where(session.c.key == bindparam("key"))
+
+
+def ensure_one(conn: Connection, spec: dict):
+    """The row of one session, created when missing (concurrency-safe): what ``ensure`` and
+    ``get`` do, in one statement when the row is there (the booking path)."""
+    row = conn.execute(_BY_KEY, {"key": spec["key"]}).first()
+    if row is None:
+        insert_ignore(conn, session, spec, ["key"])
+        row = conn.execute(_BY_KEY, {"key": spec["key"]}).first()
+    return row
