@@ -2,7 +2,9 @@
 
 SQLite: WAL, ``synchronous=FULL`` (a booking is durable once acknowledged), a busy timeout,
 foreign keys on, and write transactions that take the lock up front (``BEGIN IMMEDIATE``)
-so check-and-write happens under one lock and "database is locked" never escapes.
+so check-and-write happens under one lock and "database is locked" never escapes. Only
+``write()`` and ``read()`` open transactions on SQLite; a bare ``engine.connect()`` runs
+each statement on its own (autocommit), which is what migrations and polls want.
 PostgreSQL: READ COMMITTED; capacity is kept by a conditional UPDATE that only one writer
 can win (the same statement as on SQLite).
 """
@@ -58,12 +60,6 @@ class Database:
                 cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.close()
-
-            @event.listens_for(engine, "begin")
-            def _on_begin(conn: Connection):
-                write = conn.get_execution_options().get("recall_write", True)
-                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
             return engine
         return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=5,
                              max_overflow=10, connect_args={"connect_timeout": 5})
@@ -76,11 +72,17 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on error."""
         try:
-            conn = self.engine.connect().execution_options(recall_write=True)
+            conn = self.engine.connect()
         except (OperationalError, DBAPIError) as exc:
             raise Unavailable(describe(exc, self.url)) from None
         try:
             with conn.begin():
+                if self.is_sqlite:
+                    # The driver runs in autocommit mode; we say where the transaction
+                    # starts, and take the write lock up front. (Done here, not in a
+                    # "begin" event listener: any engine event makes every statement pay
+                    # for event dispatch.)
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                 yield conn
                 if not self.is_sqlite:
                     conn.exec_driver_sql("SELECT nextval('recall_change')")
@@ -95,11 +97,13 @@ class Database:
     def read(self) -> Iterator[Connection]:
         """A read transaction (a consistent snapshot; takes no write lock)."""
         try:
-            conn = self.engine.connect().execution_options(recall_write=False)
+            conn = self.engine.connect()
         except (OperationalError, DBAPIError) as exc:
             raise Unavailable(describe(exc, self.url)) from None
         try:
             with conn.begin():
+                if self.is_sqlite:
+                    conn.exec_driver_sql("BEGIN")
                 yield conn
         finally:
             conn.close()
