@@ -14,7 +14,7 @@ import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from .calendar import Calendar, Part
 from .errors import BadInput
@@ -46,6 +46,11 @@ class Interval:
     @property
     def vi(self) -> str:
         return f"{self.count} " + {"day": "ngày", "week": "tuần", "month": "tháng"}[self.unit]
+
+
+def lead_days(day: date, booked_at: datetime, tz: tzinfo) -> int:
+    """Lead time: the appointment's date minus the booking's local date, in days."""
+    return (day - booked_at.astimezone(tz).date()).days
 
 
 def add_months(day: date, months: int) -> date:

@@ -204,6 +204,7 @@ def _book_in(conn, ctx: Context, *, patient, spec: SessionSpec, at_time: time | 
         "at_time": at_time, "queue_no": queue, "status": Status.BOOKED.value, "source": source,
         "previous_id": previous.id if previous is not None else None, "booked_at": now,
         "booked_by": ctx.actor, "status_at": now, "overbooked": overbooked,
+        "lead_days": scheduling.lead_days(spec.day, now, ctx.tz),
         "overbook_reason": overbook_reason if overbooked else None, "active_key": akey,
         "slot_key": f"{sid}|{at_time:%H:%M}" if (spec.slot_minutes and at_time and
                                                  not overbooked) else None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..core import reminders, text
+from ..core.scheduling import lead_days
 from ..core.calendar import SessionSpec
 from ..core.lifecycle import Status
 from ..store import appointments as appt_repo
@@ -214,6 +215,7 @@ def generate(ctx: Context, *, patients: int = 400, days: int = 120, seed: int = 
                 "part": s.part.value, "at_time": None, "queue_no": queue[s.key],
                 "status": status.value, "previous_status": None, "source": "demo",
                 "booked_at": at, "booked_by": "demo", "status_at": status_at,
+                "lead_days": lead_days(s.day, at, ctx.tz),
                 "cancelled_by": cancel[0] if cancel else None,
                 "cancel_reason": "Bận việc gia đình" if cancel and cancel[0] == "patient" else (
                     "Bác sĩ nghỉ" if cancel else None),

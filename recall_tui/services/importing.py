@@ -26,6 +26,7 @@ from ..core.calendar import Part, session_key
 from ..core.codes import make_code
 from ..core.errors import BadInput, DomainError
 from ..core.phones import normalise_phone
+from ..core.scheduling import lead_days
 from ..store import appointments as appt_repo
 from ..store import bulk, events
 from ..store import imports as repo
@@ -328,6 +329,7 @@ def _write_appointments(ctx, conn, todo, groups, pids, sids, queue, now, progres
                            "day": a.day, "part": a.part, "at_time": None,
                            "queue_no": qno[a.row], "status": a.status, "source": "import",
                            "booked_at": a.booked_at, "booked_by": ctx.actor,
+                           "lead_days": lead_days(a.day, a.booked_at, ctx.tz),
                            "status_at": now, "cancelled_by": a.cancelled_by,
                            "late_cancel": a.late_cancel, "reminded": a.reminded,
                            "external_id": a.external_id})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..store import clinics as clinic_repo
-from ..store import migrate
+from ..store import migrate, stats
 from .context import Context
 
 
@@ -25,6 +25,7 @@ def init(ctx: Context) -> InitResult:
             clinics=[{"code": c.code, "name": c.name} for c in ctx.cfg.clinics],
             doctors=[{"code": d.code, "name": d.name, "licence": d.licence}
                      for d in ctx.cfg.doctors])
+        stats.backfill_lead_days(conn, tz=ctx.tz)
     ctx.forget_ids()
     return InitResult(before, after, len(ctx.cfg.clinics), len(ctx.cfg.doctors))
 

@@ -109,16 +109,20 @@ class _Sql:
 
     @property
     def lead(self) -> str:
+        """The stored fact (``lead_days``, written at booking and import), else computed."""
         if self._lead is None:
-            if self.pg:
-                self._lead = "(a.day - CAST((a.booked_at AT TIME ZONE :tz) AS DATE))"
-            else:
-                # Julian day numbers: the day's, minus the local date's of the booking
-                # (a tiny epsilon keeps a booking at local midnight on its own date).
-                off = _sqlite_offset_days(self.conn, self.tz)
-                self._lead = ("(CAST(julianday(a.day) - 0.5 AS INTEGER) - CAST(julianday("
-                              f"a.booked_at) + {off} - 0.5 + 1e-7 AS INTEGER))")
+            self._lead = f"COALESCE(a.lead_days, {self.computed_lead})"
         return self._lead
+
+    @property
+    def computed_lead(self) -> str:
+        if self.pg:
+            return "(a.day - CAST((a.booked_at AT TIME ZONE :tz) AS DATE))"
+        # Julian day numbers: the day's, minus the local date's of the booking
+        # (a tiny epsilon keeps a booking at local midnight on its own date).
+        off = _sqlite_offset_days(self.conn, self.tz)
+        return ("(CAST(julianday(a.day) - 0.5 AS INTEGER) - CAST(julianday("
+                f"a.booked_at) + {off} - 0.5 + 1e-7 AS INTEGER))")
 
     def age(self) -> str:
         if self.pg:
@@ -253,3 +257,12 @@ def visits(conn: Connection, *, tz: ZoneInfo) -> list:
            f"JOIN patient p ON p.id = a.patient_id "
            f"WHERE a.status IN ('booked', 'confirmed', 'checked_in', 'completed', 'no_show')")
     return list(conn.execute(text(sql), {"tz": str(tz.key)}))
+
+
+def backfill_lead_days(conn: Connection, *, tz: ZoneInfo) -> int:
+    """Write the lead-time fact on appointments made before it was stored (``recall init``)."""
+    q = _Sql(conn, tz)
+    res = conn.execute(text(f"UPDATE appointment AS a SET lead_days = {q.computed_lead}"
+                            " WHERE a.lead_days IS NULL AND a.booked_at IS NOT NULL"),
+                       {"tz": tz.key} if q.pg else {})
+    return res.rowcount or 0

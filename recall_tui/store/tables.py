@@ -81,7 +81,8 @@ class Patient(SQLModel, table=True):
 
 class PatientPhone(SQLModel, table=True):
     __tablename__ = "patient_phone"
-    __table_args__ = (UniqueConstraint("patient_id", "e164", name="uq_patient_phone"),)
+    __table_args__ = (UniqueConstraint("patient_id", "e164", name="uq_patient_phone"),
+                      Index("ix_patient_phone_order", "patient_id", "position"))
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
     e164: str = Field(index=True, max_length=20)
@@ -160,6 +161,7 @@ class Appointment(SQLModel, table=True):
     overbooked: bool = False
     overbook_reason: str | None = None
     reminded: bool | None = None  # imported history: a known fact
+    lead_days: int | None = None  # appointment date - local booking date (a fact at booking)
     # Set while the appointment holds its place: one active per patient, clinic and day.
     active_key: str | None = Field(default=None, unique=True, max_length=64)
     # Set while a timed appointment holds its slot.
