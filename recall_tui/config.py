@@ -187,7 +187,8 @@ def parse(text: str, path: Path | None = None, *, env: dict[str, str] | None = N
     base = path.parent if path else Path.cwd()
 
     known = {"facility", "database", "booking", "reminders", "clinics", "doctors", "templates",
-             "closures", "overrides", "roles", "keys", "channels", "holidays", "messages"}
+             "closures", "overrides", "roles", "keys", "channels", "holidays", "messages",
+             "printing"}
     for key in data:
         if key not in known:
             raise r.fail(f"unknown setting (known: {', '.join(sorted(known))})", key)

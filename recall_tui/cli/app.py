@@ -47,3 +47,7 @@ app.add_typer(_importing.import_app, name="import")
 from . import risk as _risk  # noqa: E402
 
 app.add_typer(_risk.risk_app, name="risk")
+
+from . import slips as _slips  # noqa: E402
+
+app.command("slip")(_slips.slip)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..core import reminders, text
-from ..core.scheduling import lead_days
 from ..core.calendar import SessionSpec
 from ..core.lifecycle import Status
+from ..core.scheduling import lead_days
 from ..store import appointments as appt_repo
 from ..store import bulk, events
 from .booking import active_key, session_row

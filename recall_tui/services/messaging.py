@@ -1,8 +1,9 @@
 """Sending what the outbox holds: claim, re-check, send, record.
 
-One run (``remind``) claims due messages in small batches with a lease, and for each:
-re-reads its appointment (a cancelled, moved or started visit gets nothing; nothing is sent
-after its expiry), renders it in the patient's language, sends it through its channel and
+One run (``remind``) claims due messages in small batches with a lease, re-reads their
+appointments in one read just before sending the batch (again when sends are slow), and
+for each: checks its appointment (a cancelled, moved or started visit gets nothing; nothing
+is sent after its expiry), renders it in the patient's language, sends it through its channel and
 records the provider's id. A transient failure is tried again later with a growing wait; a
 permanent one falls over to the patient's next channel; when none is left the message is
 ``failed`` and the appointment goes on the call list ("message_failed").
@@ -10,7 +11,9 @@ permanent one falls over to the patient's next channel; when none is left the me
 Crash safety: a claimed message is ``sending`` until recorded. If the run dies, another run
 takes it again once the lease has run out, so nothing is lost; a message can be sent twice
 only when a run dies between the provider's acceptance and the record (inside the lease).
-Overlapping runs never claim the same row (see ``store.outbox``).
+Overlapping runs never claim the same row (see ``store.outbox``). Each send is recorded in
+its own durable transaction (one UPDATE), so a killed run re-sends at most the one mail in
+flight. Channels that keep a connection open for the run (e-mail) are closed at its end.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ log = logging.getLogger("recall.messaging")
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LANGUAGES = ("vi", "en")
+# A batch's re-check is read again before a send when it is older than this (slow sends).
+RECHECK_SECONDS = 5.0
 KNOWN_SETTINGS = frozenset({"templates_dir", "two_way", "inbox_dir", "lease_minutes", "batch",
                             "max_attempts", "zalo_templates", "twilio_inbox", "imap"})
 
@@ -229,40 +234,74 @@ def remind(ctx: Context, *, now: datetime, channels: Mapping[str, Channel],
         result.no_channels = True
         return result
     done = 0
-    while limit is None or done < limit:
-        size = conf.batch if limit is None else min(conf.batch, limit - done)
-        with ctx.db.write() as conn:
-            rows = outbox.claim(conn, now=now, lease_until=now + conf.lease,
-                                runner=result.runner, limit=size)
-        if not rows:
-            break
-        claimed_at = timer()
-        for n, row in enumerate(rows):
-            if timer() - claimed_at > conf.lease.total_seconds() / 2:
-                # Slow sends: give the rest back before the lease runs out (another run
-                # could take them), and claim afresh.
-                with ctx.db.write() as conn:
-                    outbox.release(conn, [r.id for r in rows[n:]], result.runner)
+    try:
+        while limit is None or done < limit:
+            size = conf.batch if limit is None else min(conf.batch, limit - done)
+            with ctx.db.write() as conn:
+                rows = outbox.claim(conn, now=now, lease_until=now + conf.lease,
+                                    runner=result.runner, limit=size)
+            if not rows:
                 break
-            result.add(_deliver(ctx, row, now=now, channels=channels, conf=conf,
-                                runner=result.runner))
-            done += 1
+            claimed_at = timer()
+            checked = 0.0  # seconds after the claim when the batch was last re-read
+            subjects, phones = _recheck(ctx, rows)
+            for n, row in enumerate(rows):
+                elapsed = timer() - claimed_at
+                if elapsed > conf.lease.total_seconds() / 2:
+                    # Slow sends: give the rest back before the lease runs out (another
+                    # run could take them), and claim afresh.
+                    with ctx.db.write() as conn:
+                        outbox.release(conn, [r.id for r in rows[n:]], result.runner)
+                    break
+                if elapsed - checked > RECHECK_SECONDS:  # slow sends: look again
+                    subjects, phones = _recheck(ctx, rows[n:])
+                    checked = elapsed
+                s = subjects.get(row.id)
+                result.add(_deliver(ctx, row, s, phones.get(s.patient_id, []) if s else [],
+                                    now=now, channels=channels, conf=conf,
+                                    runner=result.runner))
+                done += 1
+    finally:
+        _hang_up(channels)
     return result
+
+
+def _recheck(ctx: Context, rows: list) -> tuple[dict[int, Any], dict[int, list]]:
+    """The claimed messages' appointments and patients as they are now, in one read: the
+    status re-check before sending (a message whose visit was cancelled after the claim
+    is not sent)."""
+    with ctx.db.read() as conn:
+        subjects = outbox.subjects(conn, [r.id for r in rows])
+        phones = outbox.phones_of(conn, [s.patient_id for s in subjects.values()])
+    return subjects, phones
+
+
+def _hang_up(channels: Mapping[str, Channel]) -> None:
+    """End the connections a run kept open (e-mail's SMTP session); the channels stay
+    usable, the daemon's next run connects again."""
+    for channel in channels.values():
+        if getattr(channel, "reconnects", False):
+            try:
+                channel.close()  # type: ignore[attr-defined]
+            except Exception:  # a goodbye that fails changes nothing that was sent
+                log.debug("closing %s failed", channel.name, exc_info=True)
 
 
 # -- one message ---------------------------------------------------------------------------------------
 
-def _deliver(ctx: Context, row, *, now: datetime, channels: Mapping[str, Channel],
-             conf: Settings, runner: str) -> Outcome:
-    with ctx.db.read() as conn:
-        s = outbox.subject_of(conn, row.id)
-        phone_rows = outbox.phones(conn, s.patient_id)
+def _deliver(ctx: Context, row, s, phone_rows: list, *, now: datetime,
+             channels: Mapping[str, Channel], conf: Settings, runner: str) -> Outcome:
+    """One claimed message, with its appointment and patient as re-read for its batch."""
 
     def outcome(result: str, detail: str = "", channel: str | None = None,
                 recipient: str | None = None) -> Outcome:
         return Outcome(row.id, row.idempotency_key, row.kind, channel or row.channel,
                        recipient or row.recipient, result, detail)
 
+    if s is None:  # its appointment is gone: nothing to tell
+        with ctx.db.write() as conn:
+            outbox.finish(conn, row.id, runner, status="cancelled", error="appointment gone")
+        return outcome("cancelled", "appointment gone")
     verdict = outbox_rules.fate(kind=row.kind, appointment_status=s.appt_status,
                                 expires_at=row.expires_at, now=now)
     if verdict != "send":

@@ -11,9 +11,10 @@ Every record is conditional on still holding the lease.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from .rows import appointment, message, order, patient, patient_phone
 from .rows import session as session_t
@@ -53,22 +54,35 @@ def due(conn: Connection, *, now: datetime, limit: int = 1000) -> list:
                              .order_by(message.c.due_at, message.c.id).limit(limit)))
 
 
+def _subject_query():
+    """Each message with its appointment, session, order and patient (one row each)."""
+    return (select(message,
+                   appointment.c.code.label("appt_code"),
+                   appointment.c.status.label("appt_status"),
+                   appointment.c.day, appointment.c.part, appointment.c.at_time,
+                   appointment.c.queue_no, appointment.c.clinic_id, appointment.c.patient_id,
+                   appointment.c.previous_id, appointment.c.order_id,
+                   session_t.c.starts, session_t.c.ends, order.c.instructions,
+                   patient.c.full_name, patient.c.email, patient.c.consent,
+                   patient.c.preferred_channels,
+                   patient.c.language.label("patient_language"))
+            .join(appointment, appointment.c.id == message.c.appointment_id)
+            .join(session_t, session_t.c.id == appointment.c.session_id)
+            .join(order, order.c.id == appointment.c.order_id)
+            .join(patient, patient.c.id == appointment.c.patient_id))
+
+
 def subject_of(conn: Connection, message_id: int):
     """The message with its appointment, session, order and patient (one row)."""
-    q = (select(message,
-                appointment.c.code.label("appt_code"), appointment.c.status.label("appt_status"),
-                appointment.c.day, appointment.c.part, appointment.c.at_time,
-                appointment.c.queue_no, appointment.c.clinic_id, appointment.c.patient_id,
-                appointment.c.previous_id, appointment.c.order_id,
-                session_t.c.starts, session_t.c.ends, order.c.instructions,
-                patient.c.full_name, patient.c.email, patient.c.consent,
-                patient.c.preferred_channels, patient.c.language.label("patient_language"))
-         .join(appointment, appointment.c.id == message.c.appointment_id)
-         .join(session_t, session_t.c.id == appointment.c.session_id)
-         .join(order, order.c.id == appointment.c.order_id)
-         .join(patient, patient.c.id == appointment.c.patient_id)
-         .where(message.c.id == message_id))
-    return conn.execute(q).first()
+    return conn.execute(_subject_query().where(message.c.id == message_id)).first()
+
+
+def subjects(conn: Connection, message_ids: Iterable[int]) -> dict[int, object]:
+    """``subject_of`` for many messages in one read: message id -> row."""
+    ids = list(message_ids)
+    if not ids:
+        return {}
+    return {r.id: r for r in conn.execute(_subject_query().where(message.c.id.in_(ids)))}
 
 
 def phones(conn: Connection, patient_id: int) -> list:
@@ -77,16 +91,40 @@ def phones(conn: Connection, patient_id: int) -> list:
                              .order_by(patient_phone.c.position)))
 
 
+def phones_of(conn: Connection, patient_ids: Iterable[int]) -> dict[int, list]:
+    """``phones`` for many patients in one read: patient id -> their numbers, in order."""
+    ids = sorted(set(patient_ids))
+    out: dict[int, list] = {i: [] for i in ids}
+    if ids:
+        for r in conn.execute(select(patient_phone)
+                              .where(patient_phone.c.patient_id.in_(ids))
+                              .order_by(patient_phone.c.patient_id, patient_phone.c.position)):
+            out[r.patient_id].append(r)
+    return out
+
+
 def _held(message_id: int, runner: str):
     return and_(message.c.id == message_id, message.c.status == "sending",
                 message.c.leased_by == runner)
 
 
+# Built once: recording a sent message is the statement run once per message.
+_MARK_SENT = (message.update()
+              .where(message.c.id == bindparam("m_id"), message.c.status == "sending",
+                     message.c.leased_by == bindparam("m_runner"))
+              .values(status="sent", lease_until=None,
+                      sent_at=bindparam("m_sent_at", type_=message.c.sent_at.type),
+                      provider_id=bindparam("m_provider_id", type_=message.c.provider_id.type),
+                      channel=bindparam("m_channel", type_=message.c.channel.type),
+                      recipient=bindparam("m_recipient", type_=message.c.recipient.type)))
+
+
 def mark_sent(conn: Connection, message_id: int, runner: str, *, now: datetime,
               provider_id: str | None, channel: str, recipient: str) -> bool:
-    res = conn.execute(message.update().where(_held(message_id, runner)).values(
-        status="sent", sent_at=now, provider_id=provider_id, lease_until=None,
-        channel=channel, recipient=recipient))
+    """Record a message as sent, if ``runner`` still holds it (one UPDATE)."""
+    res = conn.execute(_MARK_SENT, {"m_id": message_id, "m_runner": runner, "m_sent_at": now,
+                                    "m_provider_id": provider_id, "m_channel": channel,
+                                    "m_recipient": recipient})
     return res.rowcount == 1
 
 

@@ -96,6 +96,14 @@ S: dict[str, tuple[str, str]] = {
     "closed": ("nghỉ", "closed"), "full": ("đủ", "full"), "best": ("★ gợi ý", "★ best"),
     "register": ("Đăng ký bệnh nhân mới", "Register a new patient"),
     "registered": ("Đã đăng ký {name} ({mrn})", "Registered {name} ({mrn})"),
+    # slips
+    "k.print": ("In giấy hẹn", "Print slip"),
+    "slip": ("Giấy hẹn", "Slip"),
+    "slip.sent": ("Đã gửi giấy hẹn {code} tới máy in {where}",
+                  "Slip {code} sent to printer {where}"),
+    "slip.saved": ("Đã lưu giấy hẹn {code}: {where}", "Slip {code} saved: {where}"),
+    "slip.failed": ("Không in được giấy hẹn", "The slip did not print"),
+    "slip.none": ("Chưa đặt lịch nào để in lại giấy hẹn.", "Nothing booked yet to reprint."),
     # check-in
     "scan": ("Mã phiếu · mã BN · SĐT · số thứ tự, rồi Enter",
              "Slip code · MRN · phone · queue no., then Enter"),

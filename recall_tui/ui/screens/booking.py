@@ -12,6 +12,7 @@ from textual.widgets import Select, Static
 from ...core.calendar import WEEKDAY_VI, Part
 from ..forms import looks_like_day, parse_clock, parse_day
 from ..i18n import t
+from ..slip_printing import print_slip_later
 from ..widgets.field import Field
 from ..widgets.table import Table
 from .base import DeskScreen
@@ -25,6 +26,7 @@ class BookingScreen(DeskScreen):
         Binding("ctrl+n", "new_patient", t("k.new_patient"), id="booking.new"),
         Binding("ctrl+g", "suggest", t("k.suggest"), id="booking.suggest"),
         Binding("ctrl+o", "book", t("k.book"), id="booking.book"),
+        Binding("ctrl+p", "print_slip", t("k.print"), id="booking.print"),
     ]
 
     def __init__(self) -> None:
@@ -35,6 +37,7 @@ class BookingScreen(DeskScreen):
         self.loads: list = []
         self.best_key: str | None = None
         self._asked = ""
+        self.last_code: str | None = None  # the last booking's, for a reprint
 
     def compose(self) -> ComposeResult:
         yield from self.header()
@@ -239,4 +242,13 @@ class BookingScreen(DeskScreen):
         self.say(t("booked", code=b.display_code, part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}",
                    clinic=b.clinic, queue=b.queue_no))
         self.query_one("#search").focus()
+        self.last_code = b.code
+        print_slip_later(self.app, b.code)  # the slip prints (printer, else a PDF)
+
+    def action_print_slip(self) -> None:
+        """Print the last booking's slip again (paper jam, a second copy)."""
+        if self.last_code is None:
+            self.say(t("slip.none"), error=True)
+        else:
+            print_slip_later(self.app, self.last_code)
 

@@ -48,6 +48,7 @@ class TodayScreen(DeskScreen):
                 show=False),
         Binding("n", "page", t("k.page"), id="today.page", show=False),
         Binding("o", "open", t("k.open"), id="today.open"),
+        Binding("p", "print_slip", t("k.print"), id="today.print"),
     ]
 
     def __init__(self) -> None:
@@ -249,6 +250,13 @@ class TodayScreen(DeskScreen):
         row = self.current()
         if row is not None:
             self.app.open_patient(row.mrn)
+
+    def action_print_slip(self) -> None:
+        row = self.current()
+        if row is not None:
+            from ..slip_printing import print_slip_later
+
+            print_slip_later(self.app, row.code)
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
