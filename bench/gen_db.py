@@ -80,6 +80,15 @@ def _info(kind: str, size: Size, cached: bool, info: dict | None, url: str) -> d
     return {**info, "cached": cached, "url": url}
 
 
+def _upgrade(url: str) -> None:
+    """A cached database made by an older schema: `recall init` brings it up to date."""
+    ctx = context(url)
+    try:
+        setup.init(ctx)
+    finally:
+        ctx.db.dispose()
+
+
 def sqlite_path(size: Size) -> Path:
     return WORK / f"recall-{size.tag}.db"
 
@@ -89,6 +98,7 @@ def ensure_sqlite(size: Size, log=print) -> dict:
     path = sqlite_path(size)
     url = f"sqlite:///{path}"
     if path.exists() and _matches(url, size):
+        _upgrade(url)
         return _info("sqlite", size, True, None, url)
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         p.unlink(missing_ok=True)
@@ -101,6 +111,7 @@ def ensure_sqlite(size: Size, log=print) -> dict:
 def ensure_pg(size: Size, log=print) -> dict:
     url = pg_url(PG_DB)
     if _matches(url, size):
+        _upgrade(url)
         return _info("postgres", size, True, None, url)
     with psycopg.connect(libpq(PG_ADMIN), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')

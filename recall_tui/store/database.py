@@ -68,13 +68,16 @@ class Database:
         self.engine.dispose()
 
     # -- transactions -----------------------------------------------------------------
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except (OperationalError, DBAPIError) as exc:
+            raise Unavailable(describe(exc, self.url)) from None
+
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        try:
-            conn = self.engine.connect()
-        except (OperationalError, DBAPIError) as exc:
-            raise Unavailable(describe(exc, self.url)) from None
+        conn = self._connect()
         try:
             with conn.begin():
                 if self.is_sqlite:
@@ -96,10 +99,7 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction (a consistent snapshot; takes no write lock)."""
-        try:
-            conn = self.engine.connect()
-        except (OperationalError, DBAPIError) as exc:
-            raise Unavailable(describe(exc, self.url)) from None
+        conn = self._connect()
         try:
             with conn.begin():
                 if self.is_sqlite:
