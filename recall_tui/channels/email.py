@@ -195,6 +195,8 @@ class EmailChannel:
             alternative = MIMEMultipart("alternative", _subparts=[body, calendar])
             attachment = MIMEApplication(message.ics, "ics")
             attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
+            for part in (body, calendar, alternative, attachment):
+                del part["MIME-Version"]  # the message's own header says it once
             body = MIMEMultipart("mixed", _subparts=[alternative, attachment])
         body["From"] = formataddr((self.sender_name, self.sender), charset="utf-8") \
             if self.sender_name else self.sender
