@@ -55,8 +55,9 @@ def _one_hot(value: str, options: Sequence[str]) -> list[float]:
     return [1.0 if value == o else 0.0 for o in options]
 
 
-def features(visits: Sequence[Visit]) -> list[list[float]]:
-    """One row of features per visit, in the order given."""
+def features(visits: Sequence[Visit], only: Sequence[int] | None = None) -> list[list[float]]:
+    """One row of features per visit, in the order given (or for the visits at the indices
+    ``only``, in that order: the others then serve as history alone)."""
     # the patient's history strictly before each date: (visits, no-shows) with an outcome
     by_patient: dict[int, list[int]] = defaultdict(list)
     for i, v in enumerate(visits):
@@ -77,17 +78,20 @@ def features(visits: Sequence[Visit]) -> list[list[float]]:
                     seen += 1
                     shown_no += int(visits[m].no_show)
             j = k
-    rows = []
-    for v, (n_prior, ns_prior) in zip(visits, prior):
-        log_lead = math.log1p(max(v.lead, 0))
-        rows.append(
-            _one_hot(lead_band(v.lead), LEAD_BANDS) + [log_lead]
+    chosen = range(len(visits)) if only is None else only
+    return [row(visits[i], *prior[i]) for i in chosen]
+
+
+def row(v: Visit, n_prior: int, ns_prior: int) -> list[float]:
+    """The features of one visit given the patient's history before its date: how many
+    visits had an outcome, and how many of them were no-shows."""
+    log_lead = math.log1p(max(v.lead, 0))
+    return (_one_hot(lead_band(v.lead), LEAD_BANDS) + [log_lead]
             + _one_hot(age_band(v.age), AGE_BANDS)
             + _one_hot(str(v.day.weekday()), [str(d) for d in range(7)])
             + _one_hot(v.part, PARTS)
             + [float(v.reminded), float(v.reminded) * log_lead, math.log1p(n_prior),
                float(ns_prior), (ns_prior + 0.2) / (n_prior + 1.0), float(n_prior == 0)])
-    return rows
 
 
 def stable_bucket(patient: int, buckets: int = 5) -> int:

@@ -35,10 +35,13 @@ class Task:
     order_id: int | None
     note: str
     may_give_up: bool
+    risk: float | None = None  # the no-show risk of the patient's next visit (a model's)
 
 
-def open_tasks(ctx: Context, *, reason: str | None = None, limit: int = 300) -> list[Task]:
-    """Open tasks, oldest first, with every phone (a caregiver's too)."""
+def open_tasks(ctx: Context, *, reason: str | None = None, limit: int = 300,
+               now: datetime | None = None) -> list[Task]:
+    """Open tasks, oldest first, with every phone (a caregiver's too). Given ``now`` and a
+    trained risk model, the highest risk first (ties and unscored ones oldest first)."""
     with ctx.db.read() as conn:
         rows = calls.open_list(conn, reason=reason or None, limit=limit)
         ph = calls.phones_of(conn, list({r.patient_id for r in rows}))
@@ -60,7 +63,22 @@ def open_tasks(ctx: Context, *, reason: str | None = None, limit: int = 300) -> 
             phones=shown, clinic=r.clinic_code or "", appt_code=r.appt_code,
             appt_day=r.appt_day, order_id=r.order_id, note=r.note or "",
             may_give_up=policy.may_give_up(tried.get(r.id, []))))
+    if now is not None and out:
+        return _by_risk(ctx, out, rows, now)
     return out
+
+
+def _by_risk(ctx: Context, tasks: list[Task], rows, now: datetime) -> list[Task]:
+    from dataclasses import replace
+
+    from .risk import patient_risk
+
+    ids = sorted({int(r.patient_id) for r in rows})
+    risk = patient_risk(ctx, patient_ids=ids, now=now)
+    if not risk:
+        return tasks
+    scored = [replace(t, risk=risk.get(int(r.patient_id))) for t, r in zip(tasks, rows)]
+    return sorted(scored, key=lambda t: -t.risk if t.risk is not None else 1.0)
 
 
 @dataclass(frozen=True)

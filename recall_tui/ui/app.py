@@ -27,7 +27,8 @@ class RecallApp(App):
              "checkin": lambda: _screen("checkin", "CheckinScreen"),
              "noshow": lambda: _screen("noshow", "NoShowScreen"),
              "patient": lambda: _screen("patient", "PatientScreen"),
-             "sessions": lambda: _screen("sessions", "SessionsScreen")}
+             "sessions": lambda: _screen("sessions", "SessionsScreen"),
+             "statistics": lambda: _screen("statistics", "StatisticsScreen")}
     BINDINGS = [
         Binding("f1", "help", t("help"), id="help"),
         Binding("f2", "switch_mode('today')", t("today"), id="today"),
@@ -37,6 +38,7 @@ class RecallApp(App):
         Binding("f6", "switch_mode('patient')", t("patient"), id="patient"),
         Binding("f7", "switch_mode('sessions')", t("sessions"), id="sessions"),
         Binding("f8", "toggle_lang", "EN/VI", id="lang"),
+        Binding("f9", "switch_mode('statistics')", t("statistics"), id="statistics", show=False),
         Binding("ctrl+q", "quit", t("quit"), id="quit", priority=True),
     ]
 

@@ -141,11 +141,47 @@ S: dict[str, tuple[str, str]] = {
     # help
     "help.text": (
         "Phím tắt: F2 Hôm nay · F3 Đặt lịch · F4 Điểm danh · F5 Không đến · F6 Bệnh nhân · "
-        "F7 Buổi khám · F8 English · F1 Trợ giúp · Ctrl+Q Thoát.\n"
+        "F7 Buổi khám · F8 English · F9 Thống kê · F1 Trợ giúp · Ctrl+Q Thoát.\n"
         "Dữ liệu tự cập nhật khi máy khác thay đổi (2 giây). Esc đóng hộp thoại.",
         "Keys: F2 Today · F3 Booking · F4 Check-in · F5 No-shows · F6 Patient · F7 Sessions · "
-        "F8 Tiếng Việt · F1 Help · Ctrl+Q Quit.\n"
+        "F8 Tiếng Việt · F9 Statistics · F1 Help · Ctrl+Q Quit.\n"
         "Changes made at other desks show within 2 seconds. Esc closes a dialog."),
+    # statistics
+    "statistics": ("Thống kê", "Statistics"),
+    "k.group": ("Nhóm theo", "Group by"), "k.period": ("Kỳ", "Period"),
+    "k.export": ("Xuất CSV", "Export CSV"),
+    "st.head": ("Thống kê {start} - {end} ({period})", "Statistics {start} - {end} ({period})"),
+    "st.period.12m": ("12 tháng", "12 months"), "st.period.3m": ("3 tháng", "3 months"),
+    "st.period.all": ("toàn bộ", "all time"),
+    "st.line1": ("Tái khám đúng hẹn {adherence} · Không đến {no_show}",
+                 "Follow-up adherence {adherence} · No-show {no_show}"),
+    "st.line2": ("Huỷ: BN {patient} · PK {clinic} · muộn {late}",
+                 "Cancelled: patient {patient} · clinic {clinic} · late {late}"),
+    "st.line3": ("Lấp đầy {util} · {booked} lịch hẹn · chờ TB {lead} ngày  (95% CI)",
+                 "Utilisation {util} · {booked} appointments · mean lead {lead} d  (95% CI)"),
+    "st.trend": ("Tỉ lệ không đến theo tháng", "No-show rate by month"),
+    "st.by": ("Theo {by} (g: đổi)", "By {by} (g: change)"),
+    "st.by.clinic": ("phòng khám", "clinic"), "st.by.weekday": ("thứ", "weekday"),
+    "st.by.session": ("buổi", "session"), "st.by.lead": ("thời gian chờ (ngày)", "lead time (days)"),
+    "st.by.age": ("nhóm tuổi", "age band"),
+    "st.by.reminded": ("thời gian chờ · có nhắc", "lead time · reminded"),
+    "st.col.group": ("Nhóm", "Group"), "st.col.booked": ("Hẹn", "Booked"),
+    "st.col.no_show": ("Không đến (95% CI)", "No-show (95% CI)"),
+    "st.col.cancel_patient": ("Huỷ BN", "Pt canc"), "st.col.cancel_clinic": ("Huỷ PK", "Cl canc"),
+    "st.col.adherence": ("Đúng hẹn", "Adherent"),
+    "st.unknown": ("không rõ", "unknown"), "st.yes": ("có", "yes"), "st.no": ("không", "no"),
+    "st.exported": ("Đã xuất CSV", "CSV exported"),
+    # no-show risk on the call list
+    "reason.ahead": ("Cần gọi trước", "Call ahead"),
+    "calls.risk": ("{n} việc cần gọi (nguy cơ cao trước) · Lọc: {reason}",
+                   "{n} calls to make (highest risk first) · Filter: {reason}"),
+    "ahead.count": ("Cần gọi trước: {n} BN nguy cơ cao hẹn ngày {day} · Lọc: f",
+                    "Call ahead: {n} high-risk patients booked for {day} · Filter: f"),
+    "ahead.none": ("Chưa có mô hình nguy cơ: chạy `recall risk train`.",
+                   "No risk model yet: run `recall risk train`."),
+    "ahead.no_task": ("Gọi số ở dòng dưới; o mở hồ sơ để đổi lịch.",
+                      "Call the number below; o opens the file to reschedule."),
+    "col.risk": ("Nguy cơ", "Risk"),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -17,7 +19,8 @@ from .form import FormScreen, Spec
 from .rebook import RebookScreen
 
 REASONS = [None, "no_show", "lapsed", "session_closed", "change_requested", "message_failed",
-           "reply_unclear"]
+           "reply_unclear", "ahead"]
+AHEAD = "ahead"  # not a task: tomorrow's high-risk appointments, worth a call before the day
 
 
 class NoShowScreen(DeskScreen):
@@ -32,6 +35,7 @@ class NoShowScreen(DeskScreen):
         super().__init__()
         self.reason: str | None = None
         self.tasks: list = []
+        self.ahead: list = []  # the "call ahead" rows (services.risk.Scored)
 
     def compose(self) -> ComposeResult:
         yield from self.header()
@@ -48,9 +52,14 @@ class NoShowScreen(DeskScreen):
     def _columns(self) -> None:
         table = self.query_one(Table)
         table.clear(columns=True)
-        for key, w in (("col.since", 5), ("col.reason", 9), ("col.patient", 17),
-                       ("col.born", 10), ("col.phone", 12), ("col.tries", 3),
-                       ("col.next", 7), ("col.mrn", 10)):
+        if self.reason == AHEAD:
+            cols = (("col.day", 5), ("col.part", 9), ("col.clinic", 4), ("col.patient", 17),
+                    ("col.born", 10), ("col.phone", 12), ("col.risk", 7), ("col.mrn", 10))
+        else:
+            cols = (("col.since", 5), ("col.reason", 9), ("col.patient", 17),
+                    ("col.born", 10), ("col.phone", 12), ("col.tries", 3),
+                    ("col.next", 7), ("col.mrn", 10))
+        for key, w in cols:
             table.add_column(t(key), width=w, key=key)
 
     def relabel(self) -> None:
@@ -58,19 +67,54 @@ class NoShowScreen(DeskScreen):
         super().relabel()
 
     def refresh_data(self) -> None:
-        reason = self.reason
+        reason, now = self.reason, self.app.now()
+        if reason == AHEAD:
+            self._load_ahead(now)
+            return
 
         def load(ctx):
             from ...services.outreach import open_tasks
 
-            return open_tasks(ctx, reason=reason)
+            return open_tasks(ctx, reason=reason, now=now)
 
         self.app.work(load, self._show, group="calls", exclusive=True, failed=self.fail)
 
+    def _load_ahead(self, now) -> None:
+        tomorrow = self.app.today() + timedelta(days=1)
+
+        def load(ctx):
+            from ...services.risk import score_upcoming
+
+            res = score_upcoming(ctx, now=now, days=1, start=tomorrow)
+            return [a for a in res.appointments if a.high]
+
+        def missing(exc) -> None:
+            self._show_ahead([], tomorrow)
+            self.query_one("#calls-head", Static).update(t("ahead.none"))
+            self.fail(exc)
+
+        self.app.work(load, lambda rows: self._show_ahead(rows, tomorrow), group="calls",
+                      exclusive=True, failed=missing)
+
+    def _show_ahead(self, rows, day) -> None:
+        if self.reason != AHEAD:
+            return
+        self.tasks, self.ahead = [], rows
+        self.query_one("#calls-head", Static).update(t("ahead.count", n=len(rows),
+                                                       day=f"{day:%d/%m}"))
+        self.query_one(Table).fill([(f"a{x.appointment_id}", (
+            f"{x.day:%d/%m}", t(f"part.{x.part}"), x.clinic, x.patient, x.born,
+            x.phones[0].split(" (")[0] if x.phones else "", f"{100 * x.risk:.0f}%", x.mrn))
+            for x in rows])
+        self._phones()
+
     def _show(self, tasks) -> None:
-        self.tasks = tasks
+        if self.reason == AHEAD:
+            return
+        self.tasks, self.ahead = tasks, []
+        scored = any(x.risk is not None for x in tasks)
         self.query_one("#calls-head", Static).update(t(
-            "calls.count", n=len(tasks),
+            "calls.risk" if scored else "calls.count", n=len(tasks),
             reason=t(f"reason.{self.reason}") if self.reason else t("all")))
         self.query_one(Table).fill([(str(x.id), (
             f"{x.created:%d/%m}", t(f"reason.{x.reason}"), x.patient, x.born,
@@ -82,10 +126,20 @@ class NoShowScreen(DeskScreen):
         key = self.query_one(Table).current_key()
         return next((x for x in self.tasks if str(x.id) == key), None)
 
+    def current_ahead(self):
+        key = self.query_one(Table).current_key()
+        return next((x for x in self.ahead if f"a{x.appointment_id}" == key), None)
+
     def on_data_table_row_highlighted(self, _event) -> None:
         self._phones()
 
     def _phones(self) -> None:
+        if self.reason == AHEAD:
+            a = self.current_ahead()
+            self.query_one("#phones", Static).update(
+                f"{' · '.join(a.phones)} · {a.prior_no_shows}/{a.prior_visits} "
+                f"{t('reason.no_show').lower()} · {a.code}" if a else "")
+            return
         x = self.current()
         self.query_one("#phones", Static).update(
             " · ".join(x.phones) + (f" · {x.note}" if x.note else "") if x else "")
@@ -95,10 +149,17 @@ class NoShowScreen(DeskScreen):
         self.action_log()
 
     def action_reason(self) -> None:
+        was_ahead = self.reason == AHEAD
         self.reason = REASONS[(REASONS.index(self.reason) + 1) % len(REASONS)]
+        if was_ahead or self.reason == AHEAD:
+            self.tasks, self.ahead = [], []
+            self._columns()
         self.refresh_data()
 
     def action_log(self) -> None:
+        if self.reason == AHEAD:
+            self.say(t("ahead.no_task"))
+            return
         x = self.current()
         if x is None:
             return
@@ -127,6 +188,9 @@ class NoShowScreen(DeskScreen):
         self.refresh_data()
 
     def action_rebook(self) -> None:
+        if self.reason == AHEAD:
+            self.say(t("ahead.no_task"))
+            return
         x = self.current()
         if x is None:
             return
@@ -138,6 +202,6 @@ class NoShowScreen(DeskScreen):
               clinic=b.clinic, queue=b.queue_no)))
 
     def action_open(self) -> None:
-        x = self.current()
+        x = self.current_ahead() if self.reason == AHEAD else self.current()
         if x is not None:
             self.app.open_patient(x.mrn)
