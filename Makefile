@@ -28,6 +28,7 @@ demo: $(STAMP)
 	$(VENV)/bin/recall --config recall.toml demo --patients 3000 --days 180
 
 run: $(STAMP) $(DEMO_DB)
+	@$(VENV)/bin/recall --config recall.toml init > /dev/null
 	$(VENV)/bin/recall --config recall.toml
 
 lint: $(STAMP)

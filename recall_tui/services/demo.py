@@ -30,6 +30,8 @@ FAMILY = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàn
           ("Mai", 0.4), ("Lâm", 0.4), ("Tạ", 0.2), ("Châu", 0.2), ("Quách", 0.1)]
 MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Kim", "Thanh", "Bích", "Mỹ", "Phương"]
 MIDDLE_M = ["Văn", "Văn", "Văn", "Minh", "Hữu", "Đức", "Quốc", "Thanh", "Công", "Xuân"]
+SECOND_F = ["Ngọc", "Thu", "Kim", "Bích", "Mỹ", "Phương", "Thanh", "Hồng", "Diệu", "Minh"]
+SECOND_M = ["Minh", "Hữu", "Đức", "Quốc", "Thanh", "Xuân", "Hoàng", "Anh", "Gia", "Duy"]
 GIVEN_F = ["Hồng", "Lan", "Hương", "Mai", "Hạnh", "Thảo", "Trang", "Linh", "Hoa", "Nga", "Yến",
            "Loan", "Hà", "Ngọc", "Thủy", "Phượng", "Dung", "Vân", "Nhung", "Oanh", "Tuyết",
            "Hằng", "Diệp", "Quyên", "Ánh"]
@@ -61,9 +63,9 @@ def _name(rng: random.Random, female: bool) -> str:
     fam = rng.choices([f for f, _ in FAMILY], [w for _, w in FAMILY])[0]
     mid = rng.choice(MIDDLE_F if female else MIDDLE_M)
     given = rng.choice(GIVEN_F if female else GIVEN_M)
-    if rng.random() < 0.25:  # a second middle name is common
-        return f"{fam} {mid} {rng.choice(MIDDLE_F if female else MIDDLE_M)} {given}".replace(
-            "Thị Thị", "Thị")
+    if rng.random() < 0.25:  # four words: Thị and a second middle name for women
+        second = rng.choice(SECOND_F if female else SECOND_M)
+        return f"{fam} Thị {second} {given}" if female else f"{fam} {second} {given}"
     return f"{fam} {mid} {given}"
 
 
