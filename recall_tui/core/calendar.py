@@ -7,7 +7,7 @@ data from the ``holidays`` package (lunar Tết and the government's swap days i
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -130,18 +130,29 @@ def _vn_year(year: int) -> tuple[tuple[date, str], ...]:
     return tuple(sorted(holidays.country_holidays("VN", years=year, language="vi").items()))
 
 
-class YearlyHolidays(dict):
-    """Vietnamese public holidays, each year looked up the first time a date of it is asked."""
+def vietnam_year(year: int) -> dict[date, str]:
+    """One year of Vietnamese public holidays, from the ``holidays`` package."""
+    return dict(_vn_year(year))
 
-    def __init__(self, extra: Holidays | None = None):
+
+class YearlyHolidays(dict):
+    """Public holidays, each year looked up the first time a date of it is asked.
+
+    ``source`` gives one year's holidays (default: ``vietnam_year``); a caller may hand a
+    cached one, since the ``holidays`` package costs a desk several megabytes to load.
+    """
+
+    def __init__(self, extra: Holidays | None = None,
+                 source: Callable[[int], dict[date, str]] | None = None):
         super().__init__()
         self._years: set[int] = set()
         self._extra = dict(extra or {})
+        self._source = source or vietnam_year
 
     def get(self, day: date, default=None):  # type: ignore[override]
         if day.year not in self._years:
             self._years.add(day.year)
-            self.update(dict(_vn_year(day.year)))
+            self.update(self._source(day.year))
             self.update({d: n for d, n in self._extra.items() if d.year == day.year})
         return super().get(day, default)
 

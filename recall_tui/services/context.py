@@ -14,6 +14,7 @@ from ..config import Config
 from ..core.calendar import Calendar, YearlyHolidays
 from ..core.errors import BadInput, NotFound, Refused
 from ..store import clinics as clinic_repo
+from ..store.holiday_cache import vietnam_year_cached
 from ..store.database import Database
 
 
@@ -37,7 +38,7 @@ class Context:
     @cached_property
     def calendar(self) -> Calendar:
         return Calendar(templates=list(self.cfg.templates), closures=list(self.cfg.closures),
-                        overrides=list(self.cfg.overrides), holidays=YearlyHolidays(),
+                        overrides=list(self.cfg.overrides), holidays=YearlyHolidays(source=vietnam_year_cached),
                         observe_holidays=self.cfg.observe_holidays)
 
     def today(self, now: datetime) -> date:
