@@ -13,6 +13,7 @@ timed warm, best and median of --repeat runs; CPU seconds of this process are sh
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -29,12 +30,12 @@ from recall_tui.store.stats import DIMENSIONS  # noqa: E402
 TARGET_S = 1.0
 
 
-def bench(url: str, repeat: int) -> list[dict]:
+def bench(url: str, repeat: int, only: list[str] | None = None) -> list[dict]:
     ctx = context(url)
     out = []
     try:
         svc.compute(ctx, now=NOW)  # warm the cache
-        for by in (None, *DIMENSIONS):
+        for by in (None, *(d for d in DIMENSIONS if not only or d in only)):
             walls, cpus = [], []
             for _ in range(repeat):
                 t0, c0 = time.perf_counter(), time.process_time()
@@ -55,11 +56,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--patients", type=int, default=Size.patients)
     ap.add_argument("--days", type=int, default=Size.days)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--url", help="an existing database instead of the cached one (e.g. "
+                    "sqlite:///bench/work/stats-try.db, a copy to try a schema on)")
+    ap.add_argument("--by", nargs="*", help="only these breakdowns (headline always)")
     a = ap.parse_args(argv)
     size = Size(patients=a.patients, days=a.days)
-    info = gen_db.ensure_sqlite(size) if a.db == "sqlite" else gen_db.ensure_pg(size)
-    rows = bench(info["url"], a.repeat)
+    if a.url:
+        gen_db._upgrade(a.url)  # bring the copy to the current schema (recall init)
+        info = {"url": a.url}
+    else:
+        info = gen_db.ensure_sqlite(size) if a.db == "sqlite" else gen_db.ensure_pg(size)
+    rows = bench(info["url"], a.repeat, a.by)
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{a.db}: {rows[0]['appointments']:,} appointments counted "
+          f"(load average {load}) "
           f"(target: headline + one breakdown <= {TARGET_S:.1f} s)")
     print(f"  {'breakdown':<18}{'best s':>8}{'median s':>10}{'cpu s':>8}{'groups':>8}")
     for r in rows:

@@ -14,8 +14,8 @@ from ..config import Config
 from ..core.calendar import Calendar, YearlyHolidays
 from ..core.errors import BadInput, NotFound, Refused
 from ..store import clinics as clinic_repo
-from ..store.holiday_cache import vietnam_year_cached
 from ..store.database import Database
+from ..store.holiday_cache import vietnam_year_cached
 
 
 def current_user() -> str:

@@ -52,6 +52,7 @@ class RecallApp(App):
         self.backend = Backend(cfg, actor=actor)
         self._marker: int | None = None
         i18n.set_lang(cfg.language)
+        i18n.relabel_bindings(self)
         self.title = t("app.title")
         self.sub_title = cfg.facility_name
         if cfg.keys:
@@ -135,9 +136,13 @@ class RecallApp(App):
     def action_toggle_lang(self) -> None:
         i18n.set_lang("en" if i18n.lang() == "vi" else "vi")
         self.title = t("app.title")
+        i18n.relabel_bindings(self)
         relabel = getattr(self.screen, "relabel", None)
         if relabel is not None:
             relabel()
+        else:
+            i18n.relabel_bindings(self.screen)
+        self.refresh_bindings()
 
     def open_patient(self, mrn: str) -> None:
         self.switch_mode("patient")

@@ -130,6 +130,7 @@ S: dict[str, tuple[str, str]] = {
     "saved": ("Đã lưu", "Saved"),
     # sessions
     "k.close_session": ("Đóng buổi", "Close session"),
+    "k.print_day": ("In DS ngày", "Print day"),
     "close.title": ("Đóng buổi {key}", "Close {key}"),
     "closed_done": ("Đã đóng buổi; {n} bệnh nhân vào danh sách gọi",
                     "Session closed; {n} patients on the call list"),
@@ -205,3 +206,41 @@ def err(exc) -> str:
     """A domain error's message in the current language."""
     msg = getattr(exc, "message", None)
     return msg(_LANG[0]) if callable(msg) else str(exc)
+
+
+# The words on the keys: binding id -> the word's key above. The footer and help show the
+# word in the current language (a Binding is made once, at import, in the language of then).
+KEY_LABELS: dict[str, str] = {
+    "help": "help", "today": "today", "booking": "booking", "checkin": "checkin",
+    "noshow": "noshow", "patient": "patient", "sessions": "sessions",
+    "statistics": "statistics", "quit": "quit",
+    "today.checkin": "k.checkin", "today.undo": "k.undo", "today.reschedule": "k.resched",
+    "today.cancel": "k.cancel", "today.clinic": "k.clinic", "today.part": "k.part",
+    "today.status": "k.status", "today.prev": "k.prev_day", "today.next": "k.next_day",
+    "today.page": "k.page", "today.open": "k.open", "today.print": "k.print",
+    "booking.new": "k.new_patient", "booking.suggest": "k.suggest", "booking.book": "k.book",
+    "booking.print": "k.print",
+    "noshow.log": "k.log", "noshow.rebook": "k.rebook", "noshow.reason": "k.reason",
+    "noshow.open": "k.open",
+    "patient.edit": "k.edit",
+    "sessions.close": "k.close_session", "sessions.print": "k.print_day",
+    "statistics.group": "k.group", "statistics.period": "k.period",
+    "statistics.export": "k.export",
+    "form.cancel": "close", "form.save": "ok", "help.close": "close", "rebook.cancel": "close",
+}
+
+
+def key_label(binding) -> str:
+    """The word shown for a key binding, in the current language."""
+    word = KEY_LABELS.get(binding.id or "")
+    return t(word) if word else binding.description
+
+
+def relabel_bindings(node) -> None:
+    """Give ``node``'s own key bindings their words in the current language."""
+    from dataclasses import replace
+
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [b if b.id not in KEY_LABELS else replace(b, description=key_label(b))
+                      for b in bindings]

@@ -102,3 +102,25 @@ async def test_a_full_session_is_refused_with_the_reason_and_the_next_option(ui_
         await settle(app, pilot)
         assert "đã đủ" in screen_text(app)
         assert table.current_key() == screen.best_key  # the next option, under the cursor
+
+
+async def test_footer_keys_switch_language_with_f8(ui_cfg):
+    app = make_app(ui_cfg)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Hoàn tác" in footer and "Undo" not in footer
+        await pilot.press("f8")
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Undo" in footer and "Hoàn tác" not in footer
+        await pilot.press("f3")  # a screen first made after the switch speaks English too
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "New patient" in footer and "BN mới" not in footer
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert "New patient" in screen_text(app)
+        await pilot.press("escape", "f8")
+        await settle(app, pilot)
+        assert "BN mới" in screen_text(app).splitlines()[-1]

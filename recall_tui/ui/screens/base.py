@@ -15,6 +15,7 @@ class DeskScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._lang = i18n.lang()
+        i18n.relabel_bindings(self)
 
     def header(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -30,6 +31,8 @@ class DeskScreen(Screen):
 
     def relabel(self) -> None:
         self._lang = i18n.lang()
+        i18n.relabel_bindings(self)
+        self.refresh_bindings()
         self.refresh_data()
 
     def refresh_data(self) -> None:  # pragma: no cover - each screen reads its own

@@ -8,11 +8,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .. import i18n
 from ..i18n import t
 
 
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "dismiss", t("close"), id="help.close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        i18n.relabel_bindings(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
@@ -27,7 +32,7 @@ class HelpScreen(ModalScreen):
             for b in getattr(holder, "BINDINGS", []):
                 if isinstance(b, Binding) and b.description:
                     keys = self.app.get_key_display(b)
-                    lines.append(f"  {keys:<12} {b.description}")
+                    lines.append(f"  {keys:<12} {i18n.key_label(b)}")
         return "\n".join(lines)
 
     def action_dismiss(self) -> None:

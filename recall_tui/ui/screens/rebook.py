@@ -24,6 +24,7 @@ class RebookScreen(ModalScreen):
 
     def __init__(self, task) -> None:
         super().__init__(id="rebook")
+        i18n.relabel_bindings(self)
         self.call = task
         self.loads: list = []
 
