@@ -157,40 +157,38 @@ def _book_in(conn, ctx: Context, *, patient, spec: SessionSpec, at_time: time | 
     if spec.day < ctx.today(now):
         raise Refused("date.past", f"Ngày {spec.day:%d/%m/%Y} đã qua.",
                       f"{spec.day.isoformat()} is in the past.", field="date")
-    srow = session_repo.ensure_one(conn, session_row(ctx, spec))
-    sid = srow.id
-    if srow.closed_reason:
-        raise Refused("session.closed", f"Buổi khám đã đóng: {srow.closed_reason}.",
-                      f"The session is closed: {srow.closed_reason}.", field="session",
-                      details={"reason": srow.closed_reason})
-    akey = active_key(patient.id, clinic_id, spec.day)
-    dup = appt_repo.active_for(conn, akey)
-    if dup is not None:
-        raise Refused("appointment.duplicate",
-                      f"Bệnh nhân đã có lịch hẹn {codes.display_code(dup.code)} tại {spec.clinic} "
-                      f"ngày {spec.day:%d/%m/%Y}.",
-                      f"The patient already has appointment {codes.display_code(dup.code)} at "
-                      f"{spec.clinic} on {spec.day.isoformat()}.",
-                      details={"code": dup.code})
     if overbook:
         ctx.require("manager", "đặt quá chỉ tiêu", "overbook a session")
         if not (overbook_reason or "").strip():
             raise BadInput("overbook.reason", "Đặt quá chỉ tiêu cần lý do.",
                            "Overbooking needs a reason.", field="reason")
-    queue = session_repo.take_place(conn, sid, overbook=False)
+    akey = active_key(patient.id, clinic_id, spec.day)
     overbooked = False
-    if queue is None and overbook:
-        queue = session_repo.take_place(conn, sid, overbook=True)
-        overbooked = queue is not None
-    if queue is None:
-        limit = srow.capacity + (srow.overbook_limit if overbook else 0)
-        raise Refused("session.full",
-                      f"Buổi {spec.part.vi.lower()} {spec.day:%d/%m/%Y} tại {spec.clinic} đã đủ "
-                      f"({limit}/{limit}).",
-                      f"The {spec.part.value} session of {spec.day.isoformat()} at {spec.clinic} "
-                      f"is full ({limit}/{limit}).",
-                      field="session", details={"capacity": srow.capacity,
-                                                "overbook_limit": srow.overbook_limit})
+    # The common case in one statement: a place taken in an open session that has room.
+    taken = session_repo.take_place_by_key(conn, spec.key, overbook=False)
+    if taken is None:  # no row yet, closed, or full: find out which, and say so
+        srow = session_repo.ensure_one(conn, session_row(ctx, spec))
+        if srow.closed_reason:
+            raise Refused("session.closed", f"Buổi khám đã đóng: {srow.closed_reason}.",
+                          f"The session is closed: {srow.closed_reason}.", field="session",
+                          details={"reason": srow.closed_reason})
+        _refuse_duplicate(conn, akey, spec)
+        taken = session_repo.take_place_by_key(conn, spec.key, overbook=False)
+        if taken is None and overbook:
+            taken = session_repo.take_place_by_key(conn, spec.key, overbook=True)
+            overbooked = taken is not None
+        if taken is None:
+            limit = srow.capacity + (srow.overbook_limit if overbook else 0)
+            raise Refused("session.full",
+                          f"Buổi {spec.part.vi.lower()} {spec.day:%d/%m/%Y} tại {spec.clinic} "
+                          f"đã đủ ({limit}/{limit}).",
+                          f"The {spec.part.value} session of {spec.day.isoformat()} at "
+                          f"{spec.clinic} is full ({limit}/{limit}).",
+                          field="session", details={"capacity": srow.capacity,
+                                                    "overbook_limit": srow.overbook_limit})
+    else:  # the place is rolled back with the transaction if this refuses
+        _refuse_duplicate(conn, akey, spec)
+    sid, queue = taken
     new_order = order_id is None
     if new_order:  # written as booked at once (one statement less than insert + set_status)
         order_id = order_repo.insert(conn, {**order_row(
@@ -230,6 +228,17 @@ def _book_in(conn, ctx: Context, *, patient, spec: SessionSpec, at_time: time | 
     n = _plan_messages(conn, ctx, appt_id=aid, code=code, patient=patient, day=spec.day,
                        starts=at_time or spec.start, now=now)
     return aid, code, queue, order_id, n, overbooked
+
+
+def _refuse_duplicate(conn, akey: str, spec: SessionSpec) -> None:
+    dup = appt_repo.active_for(conn, akey)
+    if dup is not None:
+        raise Refused("appointment.duplicate",
+                      f"Bệnh nhân đã có lịch hẹn {codes.display_code(dup.code)} tại {spec.clinic} "
+                      f"ngày {spec.day:%d/%m/%Y}.",
+                      f"The patient already has appointment {codes.display_code(dup.code)} at "
+                      f"{spec.clinic} on {spec.day.isoformat()}.",
+                      details={"code": dup.code})
 
 
 def _booked(ctx: Context, patient, spec: SessionSpec, at_time, result, previous=None) -> Booked:

@@ -64,6 +64,26 @@ def _take(overbook: bool):
 _TAKE = {False: _take(False), True: _take(True)}  # built once: the booking path
 
 
+def _take_by_key(overbook: bool):
+    limit = session.c.capacity + (session.c.overbook_limit if overbook else 0)
+    return (session.update()
+            .where(session.c.key == bindparam("session_key"), session.c.closed_reason.is_(None),
+                   session.c.booked < limit)
+            .values(booked=session.c.booked + 1, next_queue=session.c.next_queue + 1)
+            .returning(session.c.id, session.c.next_queue))
+
+
+_TAKE_BY_KEY = {False: _take_by_key(False), True: _take_by_key(True)}
+
+
+def take_place_by_key(conn: Connection, key: str, *, overbook: bool) -> tuple[int, int] | None:
+    """``take_place`` for a session named by its key: (session id, queue number), or None
+    when it is full, closed, or has no row yet (the caller then makes it with ``ensure_one``).
+    """
+    row = conn.execute(_TAKE_BY_KEY[overbook], {"session_key": key}).first()
+    return None if row is None else (int(row[0]), int(row[1]) - 1)
+
+
 def release_place(conn: Connection, sid: int) -> None:
     conn.execute(session.update().where(session.c.id == sid, session.c.booked > 0)
                  .values(booked=session.c.booked - 1))
@@ -79,14 +99,14 @@ def reopen(conn: Connection, sid: int) -> None:
                  .values(closed_reason=None, closed_by=None))
 
 
-_BY_KEY = select(session).where(session.c.key == bindparam("key"))
+_BY_KEY = select(session).where(session.c.key == bindparam("session_key"))
 
 
 def ensure_one(conn: Connection, spec: dict):
     """The row of one session, created when missing (concurrency-safe): what ``ensure`` and
     ``get`` do, in one statement when the row is there (the booking path)."""
-    row = conn.execute(_BY_KEY, {"key": spec["key"]}).first()
+    row = conn.execute(_BY_KEY, {"session_key": spec["key"]}).first()
     if row is None:
         insert_ignore(conn, session, spec, ["key"])
-        row = conn.execute(_BY_KEY, {"key": spec["key"]}).first()
+        row = conn.execute(_BY_KEY, {"session_key": spec["key"]}).first()
     return row
