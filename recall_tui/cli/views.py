@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,12 +18,21 @@ def today(date_: Annotated[str | None, typer.Option("--date", help="Another day.
           clinic: Annotated[str | None, typer.Option(help="One clinic.")] = None,
           session: Annotated[str | None, typer.Option(help="morning | afternoon | evening.")] = None,
           status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-          json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
+          json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None,
+          pdf: Annotated[Path | None, typer.Option(
+              "--pdf", help="Write the day list (A4, signature column) to this file.")] = None):
     """The day's follow-ups by clinic and session, with counts."""
     from ..services import today as svc
 
     with run(json_, config) as r:
         day = parse_date(date_, "date", today=r.today(now)) or r.today(now)
+        if pdf is not None:
+            from ..services.day_list_print import print_day_list
+
+            done = print_day_list(r.ctx, day=day, clinic=clinic, pdf=pdf, now=r.now(now))
+            r.done(done, f"Đã in danh sách ngày {day:%d/%m/%Y} ({done.patients} bệnh nhân): "
+                         f"{done.where}")
+            return
         if status is not None:
             Status(status) if status in Status._value2member_map_ else _bad_status(status)
         d = svc.day_list(r.ctx, day=day, clinic=clinic,

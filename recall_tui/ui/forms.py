@@ -41,3 +41,24 @@ def parse_clock(raw: str, *, field: str = "time") -> time | None:
 
 def looks_like_day(raw: str) -> bool:
     return bool(re.fullmatch(r"\s*\d{1,4}[/.\-]\d{1,2}([/.\-]\d{2,4})?\s*", raw or ""))
+
+
+# between the two dates of a window: a dash with spaces, an en or em dash, "..", "đến", "to"
+_WINDOW_SEP = re.compile(r"\s*(?:–|—|\.\.|\s-\s|\s+đến\s+|\s+to\s+)\s*", re.IGNORECASE)
+
+
+def parse_window(raw: str, *, today: date, field: str = "window") -> tuple[date | None, date | None]:
+    """A custom window "01/12-15/12" (either end may be left out: "-15/12", "01/12-");
+    (None, None) when nothing was typed."""
+    v = clean(raw)
+    if not v:
+        return None, None
+    parts = _WINDOW_SEP.split(v)
+    if len(parts) == 1 and "/" in v and v.count("-") == 1:
+        parts = v.split("-")
+    if len(parts) != 2 or not any(p.strip() for p in parts):
+        raise BadInput("window.invalid", S["bad.window"][0].format(v=raw),
+                       S["bad.window"][1].format(v=raw), field=field)
+    a, b = (p.strip() for p in parts)
+    return (parse_day(a, field=field, today=today) if a else None,
+            parse_day(b, field=field, today=today) if b else None)

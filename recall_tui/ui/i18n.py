@@ -82,6 +82,9 @@ S: dict[str, tuple[str, str]] = {
     "order": ("Chỉ định: 14 ngày · 2 tuần · 3 tháng · dd/mm/yyyy · hàng tháng x 6",
               "Order: 14 days · 2 weeks · 3 months · dd/mm/yyyy · monthly x 6"),
     "instructions": ("Dặn dò (tuỳ chọn)", "Instructions (optional)"),
+    "window": ("Khoảng dd/mm-dd/mm", "Window dd/mm-dd/mm"),
+    "bad.window": ("Khoảng ngày không đúng dạng dd/mm-dd/mm: {v!r}",
+                   "Not a window (dd/mm-dd/mm): {v!r}"),
     "k.new_patient": ("BN mới", "New patient"), "k.book": ("Đặt lịch", "Book"),
     "k.suggest": ("Gợi ý", "Suggest"), "k.edit": ("Sửa", "Edit"),
     "no_patient": ("Chưa chọn bệnh nhân (Enter trên kết quả, hoặc Ctrl+N: BN mới)",
@@ -131,6 +134,8 @@ S: dict[str, tuple[str, str]] = {
     # sessions
     "k.close_session": ("Đóng buổi", "Close session"),
     "k.print_day": ("In DS ngày", "Print day"),
+    "day.printed": ("Đã in danh sách {clinic} ngày {day} ({n} BN): {where}",
+                    "Day list of {clinic} for {day} ({n} patients): {where}"),
     "close.title": ("Đóng buổi {key}", "Close {key}"),
     "closed_done": ("Đã đóng buổi; {n} bệnh nhân vào danh sách gọi",
                     "Session closed; {n} patients on the call list"),
@@ -183,6 +188,7 @@ S: dict[str, tuple[str, str]] = {
     "ahead.no_task": ("Gọi số ở dòng dưới; o mở hồ sơ để đổi lịch.",
                       "Call the number below; o opens the file to reschedule."),
     "col.risk": ("Nguy cơ", "Risk"),
+    "risk.legend": ("! nguy cơ cao, nên gọi: {n}", "! high risk, worth a call: {n}"),
 }
 
 

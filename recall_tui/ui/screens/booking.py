@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Select, Static
 
 from ...core.calendar import WEEKDAY_VI, Part
-from ..forms import looks_like_day, parse_clock, parse_day
+from ..forms import looks_like_day, parse_clock, parse_day, parse_window
 from ..i18n import t
 from ..slip_printing import print_slip_later
 from ..widgets.field import Field
@@ -51,6 +51,7 @@ class BookingScreen(DeskScreen):
                          id="clinic")
         with Horizontal(classes="row"):
             yield Field(placeholder=t("instructions"), id="instructions")
+            yield Field(placeholder=t("window"), id="window")
             yield Field(placeholder="HH:MM", id="time", classes="time")
         yield Table(id="loads", classes="half")
         yield from self.footer()
@@ -74,6 +75,9 @@ class BookingScreen(DeskScreen):
     def relabel(self) -> None:
         self._columns()
         self._show_loads()
+        for fid, word in (("#search", "search"), ("#order", "order"),
+                          ("#instructions", "instructions"), ("#window", "window")):
+            self.query_one(fid, Field).placeholder = t(word)
         super().relabel()
 
     def refresh_data(self) -> None:
@@ -104,7 +108,7 @@ class BookingScreen(DeskScreen):
     def on_input_submitted(self, event) -> None:
         if event.input.id == "search" and self.hits:
             self.query_one("#hits", Table).focus()
-        elif event.input.id in ("order", "instructions", "time"):
+        elif event.input.id in ("order", "instructions", "window", "time"):
             self.action_suggest()
 
     def on_data_table_row_selected(self, event) -> None:
@@ -140,6 +144,7 @@ class BookingScreen(DeskScreen):
         raw = self.query_one("#order", Field).value.strip()
         clinic = str(self.query_one("#clinic", Select).value)
         instructions = self.query_one("#instructions", Field).value
+        window = self.query_one("#window", Field).value
         mrn, now, today = self.patient[0], self.app.now(), self.app.today()
 
         def add(ctx):
@@ -148,6 +153,9 @@ class BookingScreen(DeskScreen):
             from ...services.orders import add as add_order
 
             kw: dict = {}
+            earliest, latest = parse_window(window, today=today)
+            if earliest or latest:  # the doctor's own window, else the clinic's default
+                kw.update(earliest=earliest, latest=latest)
             if looks_like_day(raw):
                 kw["target"] = parse_day(raw, field="interval", today=today)
             elif re.match(r"(hang|moi|monthly|weekly|every)\b", fold(raw)):
@@ -237,7 +245,7 @@ class BookingScreen(DeskScreen):
         self.loads = []
         self.best_key = None
         self._show_loads()
-        for fid in ("#order", "#instructions", "#time"):
+        for fid in ("#order", "#instructions", "#window", "#time"):
             self.query_one(fid, Field).value = ""
         self.say(t("booked", code=b.display_code, part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}",
                    clinic=b.clinic, queue=b.queue_no))

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ...core.calendar import WEEKDAY_VI, Part
+from .. import i18n
 from ..i18n import t
 from ..widgets.table import Table
 from .base import DeskScreen
@@ -18,7 +19,8 @@ DAYS_AHEAD = 14
 
 
 class SessionsScreen(DeskScreen):
-    BINDINGS = [Binding("x", "close_session", t("k.close_session"), id="sessions.close")]
+    BINDINGS = [Binding("x", "close_session", t("k.close_session"), id="sessions.close"),
+                Binding("p", "print_day", t("k.print_day"), id="sessions.print")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,6 +92,29 @@ class SessionsScreen(DeskScreen):
                         Spec("move_to", t("f.move_to"), "", targets[:40])], act,
                        id="close-form"),
             lambda c: c and self._session_closed(c))
+
+    def action_print_day(self) -> None:
+        """The day list of the clinic and day under the cursor, as a PDF in the slips folder."""
+        key = self.query_one(Table).current_key()
+        load = next((x for x in self.loads if x.key == key), None)
+        if load is None:
+            return
+        now, lang = self.app.now(), i18n.lang()
+
+        def act(ctx):
+            from ...services.day_list_print import print_day_list
+
+            return print_day_list(ctx, day=load.day, clinic=load.clinic, now=now,
+                                  language=lang)
+
+        self.say(t("working"))
+        self.app.work(act, self._day_printed, failed=self.fail)
+
+    def _day_printed(self, done) -> None:
+        message = t("day.printed", clinic=done.clinic, day=f"{done.day:%d/%m/%Y}",
+                    n=done.patients, where=done.where)
+        self.say(message)
+        self.app.notify(message, timeout=8)
 
     def _session_closed(self, c) -> None:
         if c.moved_to_session:

@@ -30,6 +30,25 @@ def status_text(status: str) -> str:
     return st.vi if i18n.lang() == "vi" else st.value.replace("_", " ")
 
 
+def high_risk_codes(ctx, day, now) -> frozenset[str]:
+    """The codes of the day's booked appointments a trained no-show model puts in its
+    high-risk fifth (worth a phone call); empty for a past day or without a model.
+
+    Runs in the worker; plain-Python scoring from the saved coefficients (no scikit-learn)."""
+    from ...services import risk_model
+
+    if day < ctx.today(now) or not risk_model.path(ctx.cfg).exists():
+        return frozenset()
+    from ...core.errors import DomainError
+    from ...services.risk import score_upcoming
+
+    try:
+        scores = score_upcoming(ctx, now=now, days=1, start=day)
+    except DomainError:  # an unreadable or stale model: the day list without marks
+        return frozenset()
+    return frozenset(a.code for a in scores.appointments if a.high)
+
+
 class TodayScreen(DeskScreen):
     BINDINGS = [
         Binding("enter,space", "check_in", t("k.checkin"), id="today.checkin"),
@@ -60,6 +79,7 @@ class TodayScreen(DeskScreen):
         self.page = 0
         self.rows: list = []
         self.day_data = None
+        self.high: frozenset[str] = frozenset()  # codes a trained model puts at high risk
 
     def compose(self) -> ComposeResult:
         yield from self.header()
@@ -92,19 +112,20 @@ class TodayScreen(DeskScreen):
         """Read the whole day once (one query); filters and pages then work in memory."""
         if self.day is None:
             return
-        day = self.day
+        day, now = self.day, self.app.now()
 
         def load(ctx):
             from ...services.today import day_list
 
-            return day_list(ctx, day=day)
+            return day_list(ctx, day=day), high_risk_codes(ctx, day, now)
 
         self.app.work(load, self._loaded_day, group="today", exclusive=True, failed=self.fail)
 
-    def _loaded_day(self, d) -> None:
+    def _loaded_day(self, loaded) -> None:
+        d, high = loaded
         if d.day != self.day:
             return  # another day was asked for meanwhile
-        self.day_data = d
+        self.day_data, self.high = d, high
         self._draw()
 
     def _draw(self) -> None:
@@ -128,11 +149,14 @@ class TodayScreen(DeskScreen):
         if pages > 1:
             head += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
         self.query_one("#today-head", Static).update(head)
-        self.query_one("#today-counts", Static).update(t("counts", **counts_of(scope)))
+        counts = t("counts", **counts_of(scope))
+        if self.high:
+            counts += " · " + t("risk.legend", n=sum(r.code in self.high for r in scope))
+        self.query_one("#today-counts", Static).update(counts)
         self.query_one(Table).fill([(r.code, (
             r.clinic, str(r.queue_no),
             f"{(r.at_time or r.starts):%H:%M}" if (r.at_time or r.starts) else "",
-            r.patient, r.phone, status_text(r.status), t(f"rem.{r.reminder}"),
+            f"! {r.patient}" if r.code in self.high else r.patient, r.phone, status_text(r.status), t(f"rem.{r.reminder}"),
             r.display_code)) for r in shown])
         if not self.rows:
             self.say(t("no_rows"))
