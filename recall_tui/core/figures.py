@@ -213,6 +213,17 @@ def count(f: Fact) -> Counts:
     return c
 
 
+def counts_of(status: str, cancelled_by: str | None, late_cancel, n: int,
+              lead_sum: int = 0, lead_n: int = 0) -> Counts:
+    """The counts of ``n`` appointments sharing one outcome (what ``count`` gives one),
+    with the sum and number of their known lead times."""
+    one = count(Fact(status, None, cancelled_by, bool(late_cancel)))
+    c = Counts(**{k: v * n for k, v in vars(one).items()})
+    if c.booked:
+        c.lead_sum, c.lead_n = lead_sum, lead_n
+    return c
+
+
 def tally(facts: Iterable[Fact]) -> Counts:
     total = Counts()
     for f in facts:

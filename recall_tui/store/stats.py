@@ -1,10 +1,14 @@
-"""The statistics' counting, done by the database (one GROUP BY pass per question).
+"""The statistics' counting, done by the database.
 
 Every count is additive, so the headline is the sum of a breakdown's groups and one scan
-of the appointments answers both. Lead time is the appointment's date minus the booking's
-clinic-local date: PostgreSQL converts with the zone itself; SQLite gets the zone's UTC
-offsets as a CASE over the instants where they change (exact for any zone, one branch for
-a zone without daylight saving). Reminded = the appointment's own ``reminded`` fact
+of the appointments answers both. Each scan reads one covering index (migration 0005) and
+groups in that index's order, so SQLite neither reads the table nor sorts: by day, clinic,
+part and doctor (then folded to clinic, month, weekday, session or doctor), or by lead
+time and reminded (the headline, lead, reminded); only age, which no index orders, sorts.
+Lead time is the stored fact ``lead_days``; the few rows without it (found through the
+lead index) get it computed: the appointment's date minus the booking's clinic-local date
+(PostgreSQL converts with the zone itself; SQLite gets the zone's UTC offsets as a CASE
+over the instants where they change). Reminded = the appointment's own ``reminded`` fact
 (imported history), else whether a reminder message was sent.
 """
 
@@ -15,13 +19,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
-from ..core.figures import Counts
+from ..core.figures import Counts, counts_of
 
 DIMENSIONS = ("clinic", "doctor", "month", "weekday", "session", "lead", "age", "reminded")
 
-# Rescheduled links and entries in error are left out of the scan (counted apart). Two
-# counts share one sum (low and high 32 bits): one CASE per row instead of one per count,
-# which is most of the scan's cost on SQLite. Exact below 2**31 appointments per group.
+# Every scan groups by the raw (status, cancelled_by, late_cancel) as well: a handful of
+# extra groups per key instead of a CASE per row (``core.figures.counts_of`` says what
+# each combination counts as). Entries in error are left out; reschedule links counted.
+_OUTCOME = ("a.status", "a.cancelled_by", "a.late_cancel")
+_KEPT = "a.status <> 'entered_in_error'"
+
+# By age the rows must be sorted anyway (an age is no index's order): there a CASE per
+# row and one short sort key beat a long key. Two counts share one sum (low and high 32
+# bits); exact below 2**31 appointments per group. Reschedule links counted apart.
 _HIGH = 1 << 32
 _BY_WHOM = f"(CASE WHEN a.cancelled_by = 'clinic' THEN {_HIGH} ELSE 1 END)"
 _PACKED = (
@@ -34,7 +44,7 @@ _PACKED = (
 
 def _unpack(row) -> Counts:
     booked, shown, cancelled, late, lead_sum, lead_n = (int(v or 0) for v in row)
-    low = (1 << 32) - 1
+    low = _HIGH - 1
     return Counts(booked=booked, attended=shown & low, no_show=shown >> 32,
                   cancel_patient=cancelled & low, cancel_clinic=cancelled >> 32,
                   cancel_patient_late=late & low, cancel_clinic_late=late >> 32,
@@ -147,16 +157,6 @@ class _Sql:
             return f"CAST(EXTRACT(ISODOW FROM {col}) AS INTEGER) - 1"
         return f"(CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7"
 
-    def keys(self, by: str | None) -> list[str]:
-        """What a breakdown groups by: raw values (a lead time or an age in whole
-        numbers; ``core.figures`` folds them into bands)."""
-        # month and weekday group by the day (the index's order: no sort), folded later
-        # clinic too: (day, clinic) is an index, so SQLite groups without sorting
-        return {None: [], "clinic": ["a.day", "a.clinic_id"], "doctor": ["a.doctor_id"],
-                "month": ["a.day"], "weekday": ["a.day"], "session": ["a.part"],
-                "lead": [self.lead], "age": [self.age()],
-                "reminded": [self.lead, self.reminded()]}[by]
-
 
 def _range(alias: str, start: date | None, end: date | None, col: str = "day") -> str:
     out = []
@@ -167,30 +167,106 @@ def _range(alias: str, start: date | None, end: date | None, col: str = "day") -
     return " AND ".join(out) or "1 = 1"
 
 
+def _key_sets(q: _Sql, by: str | None, lead: str, ranged: bool) -> list[str]:
+    """What one scan groups by (then projected to ``by``'s key): each order is one of the
+    statistics indexes' (migration 0005), so SQLite aggregates in index order, no sort."""
+    if by is None and ranged:
+        by = "clinic"  # a date range: a seek in the day index instead of a full scan
+    if by in (None, "lead"):
+        # ix_appointment_stats_lead's order (headline: ~400 groups, folded)
+        return [lead, "a.reminded"]
+    if by in ("clinic", "month", "weekday", "session", "doctor"):
+        # ix_appointment_stats_day: ~one group per session and outcome
+        return ["a.day", "a.clinic_id", "a.part", "a.doctor_id"]
+    if by == "reminded":
+        return [lead, q.reminded()]
+    return [q.age()]  # age: ix_appointment_stats_patient, then sorted
+
+
+def _project(by: str | None, key: tuple) -> tuple:
+    if by is None:
+        return ()
+    if by == "lead":
+        return key[:1]
+    if by == "clinic":
+        return (key[1],)
+    if by == "session":
+        return (key[2],)
+    if by == "doctor":
+        return (key[3],)
+    if by in ("month", "weekday"):
+        return (key[0],)
+    return key
+
+
 def appointment_counts(conn: Connection, *, tz: ZoneInfo, by: str | None,
                        start: date | None, end: date | None) -> dict[tuple, Counts]:
     """Counts of appointments dated in [start, end], grouped by the raw values of ``by``
-    (None: one group, key ``()``)."""
+    (None: one group, key ``()``). Month and weekday: by day (``core.figures``/the service
+    fold days, lead times and ages into months, weekdays and bands)."""
     q = _Sql(conn, tz)
-    keys = q.keys(by)
+    if by == "age":
+        return _age_counts(conn, q, start, end)
+    sent = ("EXISTS (SELECT 1 FROM message m WHERE m.appointment_id = a.id "
+            "AND m.kind = 'reminder' AND m.status = 'sent')")
+    rng = _range("a", start, end)
+    # (key expressions, filter, lead expression): the stored lead fact, and apart the few
+    # rows without it (found by the lead index: lead_days IS NULL) with the lead computed.
+    # "+a.lead_days" keeps SQLite from choosing the lead index for the main scan.
+    ranged = start is not None or end is not None
+    parts = [(_key_sets(q, by, "a.lead_days", ranged), "+a.lead_days IS NOT NULL",
+              "a.lead_days")]
+    if by == "reminded":  # the reminded fact, else whether a reminder went (few rows)
+        parts = [(["a.lead_days", "a.reminded"],
+                  "+a.lead_days IS NOT NULL AND a.reminded IS NOT NULL", "a.lead_days"),
+                 (["a.lead_days", f"CASE WHEN {sent} THEN 1 ELSE 0 END"],
+                  "+a.lead_days IS NOT NULL AND a.reminded IS NULL", "a.lead_days")]
+    computed = q.computed_lead
+    parts.append((_key_sets(q, by, computed, ranged), "a.lead_days IS NULL", computed))
     join = "JOIN patient p ON p.id = a.patient_id" if by == "age" else ""
-    cols = "".join(f"{k} AS k{i}, " for i, k in enumerate(keys))
-    group = f"GROUP BY {', '.join(f'k{i}' for i in range(len(keys)))}" if keys else ""
-    aggs = ", ".join(["COUNT(*)", *_PACKED, f"SUM({q.lead})", "COUNT(a.booked_at)"])
-    where = f"{join} WHERE {{status}} AND {_range('a', start, end)} {group}"
-    main = (f"SELECT {cols}{aggs} FROM appointment a "
-            + where.format(status="a.status NOT IN ('entered_in_error', 'rescheduled')"))
-    links = (f"SELECT {cols}COUNT(*) FROM appointment a "
-             + where.format(status="a.status = 'rescheduled'"))
+    acc: dict[tuple, list[int]] = {}
     params = {"start": start, "end": end, "tz": str(tz.key)}
+    for keys, cond, lead in parts:
+        cols = ", ".join([*keys, *_OUTCOME])
+        sql = (f"SELECT {cols}, COUNT(*), SUM({lead}), COUNT({lead}) FROM appointment a "
+               f"{join} WHERE {_KEPT} AND {cond} AND {rng} GROUP BY {cols}")
+        n = len(keys)
+        for row in conn.execute(text(sql), params):
+            k = (_project(by, tuple(row[:n])), *row[n:n + 3])
+            got = acc.get(k)
+            if got is None:
+                acc[k] = [int(row[-3]), int(row[-2] or 0), int(row[-1])]
+            else:
+                got[0] += int(row[-3])
+                got[1] += int(row[-2] or 0)
+                got[2] += int(row[-1])
     out: dict[tuple, Counts] = {}
-    n = len(keys)
-    for row in conn.execute(text(main), params):
-        if row[n]:
-            out[tuple(row[:n])] = _unpack(row[n:])
+    for (key, status, cancelled_by, late), (n, lead_sum, lead_n) in acc.items():
+        c = counts_of(status, cancelled_by, late, n, lead_sum, lead_n)
+        out[key] = out[key] + c if key in out else c
+    return out
+
+
+def _age_counts(conn: Connection, q: _Sql, start: date | None,
+                end: date | None) -> dict[tuple, Counts]:
+    """By age on the appointment's day (patients read in key order: the patient index)."""
+    age, rng = q.age(), _range("a", start, end)
+    join = "JOIN patient p ON p.id = a.patient_id"
+    out: dict[tuple, Counts] = {}
+    params = {"start": start, "end": end, "tz": str(q.tz.key)}
+    for cond, lead in (("+a.lead_days IS NOT NULL", "a.lead_days"),
+                       ("a.lead_days IS NULL", q.computed_lead)):
+        aggs = ", ".join(["COUNT(*)", *_PACKED, f"SUM({lead})", f"COUNT({lead})"])
+        sql = (f"SELECT {age} AS k0, {aggs} FROM appointment a {join} "
+               f"WHERE a.status NOT IN ('entered_in_error', 'rescheduled') AND {cond} "
+               f"AND {rng} GROUP BY k0")
+        for row in conn.execute(text(sql), params):
+            c = _unpack(row[1:])
+            out[(row[0],)] = out[(row[0],)] + c if (row[0],) in out else c
+    links = (f"SELECT {age} AS k0, COUNT(*) FROM appointment a {join} "
+             f"WHERE a.status = 'rescheduled' AND {rng} GROUP BY k0")
     for row in conn.execute(text(links), params):
-        if row[n]:
-            out.setdefault(tuple(row[:n]), Counts()).rescheduled = int(row[n])
+        out.setdefault((row[0],), Counts()).rescheduled += int(row[1])
     return out
 
 
@@ -215,29 +291,44 @@ def session_places(conn: Connection, *, by: str | None, start: date | None,
     return out
 
 
+def _order_key(by: str | None, latest, clinic_id, doctor_id) -> tuple:
+    if by == "month":
+        return (str(latest)[:7],)
+    return {None: (), "clinic": (clinic_id,), "doctor": (doctor_id,)}[by]
+
+
 def order_adherence(conn: Connection, *, by: str | None, start: date | None,
                     end: date | None, today: date) -> dict[tuple, tuple[int, int]] | None:
     """(kept, ended): orders whose window ended in [start, end] before today, and those
     of them with an attended appointment inside the window (cancelled orders left out)."""
-    q = _Sql(conn, ZoneInfo("UTC"))
-    keys = {None: [], "clinic": ["o.clinic_id"], "doctor": ["o.doctor_id"],
-            "month": [q.month("o.latest")], "weekday": None}.get(by)
-    if keys is None:
+    if by not in (None, "clinic", "doctor", "month"):
         return None
-    cols = ", ".join(keys)
-    cols_ = cols + ", " if cols else ""
-    group = f"GROUP BY {cols}" if cols else ""
     where = (f"o.status <> 'cancelled' AND o.latest < :today "
              f"AND {_range('o', start, end, 'latest')}")
     params = {"start": start, "end": end, "today": today}
-    ended = {tuple(r[:-1]): int(r[-1]) for r in conn.execute(text(
-        f"SELECT {cols_}COUNT(*) FROM follow_up_order o WHERE {where} {group}"), params)}
+    # Ended: grouped in the order of ix_follow_up_order_stats (latest, clinic, doctor),
+    # which covers the query (no sort, no table read); folded to ``by`` here.
+    cols = "o.latest, o.clinic_id, o.doctor_id" if by else ""
+    ended: dict[tuple, int] = {}
+    for r in conn.execute(text(
+            f"SELECT {cols + ', ' if cols else ''}COUNT(*) FROM follow_up_order o "
+            f"WHERE {where} {'GROUP BY ' + cols if cols else ''}"), params):
+        k = _order_key(by, *r[:-1]) if by else ()
+        ended[k] = ended.get(k, 0) + int(r[-1])
     # Kept: the attended visits inside their order's window (one visit fulfils an order),
-    # found from the appointments' side: an index on status, then the order by its key.
-    kept = {tuple(r[:-1]): int(r[-1]) for r in conn.execute(text(
-        f"SELECT {cols_}COUNT(*) FROM appointment x JOIN follow_up_order o "
-        f"ON o.id = x.order_id WHERE x.status IN ('checked_in', 'completed') "
-        f"AND x.day >= o.earliest AND x.day <= o.latest AND {where} {group}"), params)}
+    # found from the appointments' side (ix_appointment_stats_order: by status, then
+    # order key, so the orders are read in key order).
+    col = {None: "", "clinic": "o.clinic_id", "doctor": "o.doctor_id",
+           "month": "o.latest"}[by]
+    kept: dict[tuple, int] = {}
+    for r in conn.execute(text(
+            f"SELECT {col + ', ' if col else ''}COUNT(*) FROM appointment x "
+            f"JOIN follow_up_order o ON o.id = x.order_id "
+            f"WHERE x.status IN ('checked_in', 'completed') "
+            f"AND x.day >= o.earliest AND x.day <= o.latest AND {where} "
+            f"{'GROUP BY ' + col if col else ''}"), params):
+        k = (str(r[0])[:7],) if by == "month" else tuple(r[:-1])
+        kept[k] = kept.get(k, 0) + int(r[-1])
     return {k: (min(kept.get(k, 0), n), n) for k, n in ended.items() if n}
 
 

@@ -109,6 +109,9 @@ class Counter(SQLModel, table=True):
 
 class FollowUpOrder(SQLModel, table=True):
     __tablename__ = "follow_up_order"
+    __table_args__ = (  # covering index for the statistics (migration 0005)
+        Index("ix_follow_up_order_stats", "latest", "clinic_id", "doctor_id", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
     clinic_id: int = Field(foreign_key="clinic.id")
@@ -135,6 +138,14 @@ class Appointment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("session_id", "queue_no", name="uq_appointment_queue"),
         Index("ix_appointment_day_clinic", "day", "clinic_id"),
+        # covering indexes for the statistics (migration 0005)
+        Index("ix_appointment_stats_day", "day", "clinic_id", "part", "doctor_id",
+              "status", "cancelled_by", "late_cancel", "lead_days"),
+        Index("ix_appointment_stats_lead", "lead_days", "reminded", "status",
+              "cancelled_by", "late_cancel", "day"),
+        Index("ix_appointment_stats_patient", "patient_id", "day", "status",
+              "cancelled_by", "late_cancel", "lead_days"),
+        Index("ix_appointment_stats_order", "status", "order_id", "day"),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=16)
