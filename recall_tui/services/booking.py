@@ -380,7 +380,7 @@ def apply_move(conn, ctx: Context, row, action: Action, *, now: datetime,
     new = lifecycle.next_status(row.status, action)
     values = {"status": new.value, "previous_status": row.status, "status_at": now,
               **(extra or {})}
-    if not new.active or new is Status.NO_SHOW:
+    if not new.active:  # no longer holds its place (a no-show frees the day for a rebooking)
         values["active_key"] = None
         values["slot_key"] = None
     if not appt_repo.move(conn, row.id, row.version, values):
