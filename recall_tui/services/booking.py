@@ -1,7 +1,7 @@
 """Booking: book (or the suggested session), confirm, cancel, reschedule.
 
 Each is one write transaction. Capacity is kept by the conditional UPDATE in
-``store.sessions.take_place``; one active appointment per patient, clinic and day by the
+``store.sessions.take_place_by_key``; one active appointment per patient, clinic and day by the
 unique ``active_key``; queue numbers by the session's counter and a unique constraint.
 """
 

@@ -125,14 +125,6 @@ def checked_in_before(conn: Connection, day: date) -> list:
         .where(appointment.c.status == "checked_in", appointment.c.day < day)))
 
 
-def count_by_status(conn: Connection, day: date, clinic_id: int | None = None) -> dict:
-    q = select(appointment.c.status, func.count()).where(appointment.c.day == day)
-    if clinic_id is not None:
-        q = q.where(appointment.c.clinic_id == clinic_id)
-    return dict(conn.execute(q.group_by(appointment.c.status)).all())
-
-
-
 def code_for(n: int) -> int:
     return (n * _MULT + _ADD) % _MOD
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -35,36 +34,10 @@ def by_keys(conn: Connection, keys: list[str]) -> dict[str, object]:
     return out
 
 
-def between(conn: Connection, start: date, end: date, clinic_ids: list[int] | None = None):
-    q = select(session).where(session.c.day >= start, session.c.day <= end)
-    if clinic_ids:
-        q = q.where(session.c.clinic_id.in_(clinic_ids))
-    return list(conn.execute(q))
-
-
-def take_place(conn: Connection, sid: int, *, overbook: bool) -> int | None:
-    """Take one place if the session is open and not full; the queue number, or None.
-
-    One conditional UPDATE: under any number of concurrent writers only as many win as
-    there are places (SQLite serialises writers; PostgreSQL re-checks the row it locks).
-    """
-    row = conn.execute(_TAKE[overbook], {"sid": sid}).first()
-    return None if row is None else int(row[0]) - 1
-
-
-def _take(overbook: bool):
-    limit = session.c.capacity + (session.c.overbook_limit if overbook else 0)
-    return (session.update()
-            .where(session.c.id == bindparam("sid"), session.c.closed_reason.is_(None),
-                   session.c.booked < limit)
-            .values(booked=session.c.booked + 1, next_queue=session.c.next_queue + 1)
-            .returning(session.c.next_queue))
-
-
-_TAKE = {False: _take(False), True: _take(True)}  # built once: the booking path
-
-
 def _take_by_key(overbook: bool):
+    """Take one place if the session is open and not full. One conditional UPDATE: under
+    any number of concurrent writers only as many win as there are places (SQLite
+    serialises writers; PostgreSQL re-checks the row it locks)."""
     limit = session.c.capacity + (session.c.overbook_limit if overbook else 0)
     return (session.update()
             .where(session.c.key == bindparam("session_key"), session.c.closed_reason.is_(None),
@@ -77,7 +50,7 @@ _TAKE_BY_KEY = {False: _take_by_key(False), True: _take_by_key(True)}
 
 
 def take_place_by_key(conn: Connection, key: str, *, overbook: bool) -> tuple[int, int] | None:
-    """``take_place`` for a session named by its key: (session id, queue number), or None
+    """Take a place in the session named by its key: (session id, queue number), or None
     when it is full, closed, or has no row yet (the caller then makes it with ``ensure_one``).
     """
     row = conn.execute(_TAKE_BY_KEY[overbook], {"session_key": key}).first()
@@ -93,10 +66,6 @@ def close(conn: Connection, sid: int, *, reason: str, actor: str) -> None:
     conn.execute(session.update().where(session.c.id == sid)
                  .values(closed_reason=reason, closed_by=actor))
 
-
-def reopen(conn: Connection, sid: int) -> None:
-    conn.execute(session.update().where(session.c.id == sid)
-                 .values(closed_reason=None, closed_by=None))
 
 
 _BY_KEY = select(session).where(session.c.key == bindparam("session_key"))
