@@ -62,3 +62,20 @@ def parse_window(raw: str, *, today: date, field: str = "window") -> tuple[date 
     a, b = (p.strip() for p in parts)
     return (parse_day(a, field=field, today=today) if a else None,
             parse_day(b, field=field, today=today) if b else None)
+
+
+def patient_form_values(v: dict) -> tuple[list, dict]:
+    """The phones and birth fields of a patient form (register or edit), as the patients
+    service takes them: (phones_in, {"birth_year" | "birth_date": ...})."""
+    from ..services.patients import PhoneIn
+
+    phones = [PhoneIn(v["phone"])] if v["phone"].strip() else []
+    if v["caregiver"].strip():
+        phones.append(PhoneIn(v["caregiver"], "caregiver", v["caregiver_name"]))
+    born = v["born"].strip()
+    kw: dict = {}
+    if re.fullmatch(r"\d{4}", born):
+        kw["birth_year"] = int(born)
+    elif born:
+        kw["birth_date"] = parse_day(born, field="birth_date")
+    return phones, kw

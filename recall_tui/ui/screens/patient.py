@@ -10,7 +10,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core import codes
 from ...core.calendar import Part
-from ..forms import parse_day
+from ..forms import patient_form_values
 from ..i18n import t
 from ..widgets.field import Field
 from ..widgets.table import Table
@@ -137,17 +137,9 @@ class PatientScreen(DeskScreen):
         care = next((p for p in c.phones if p["label"] == "caregiver"), None)
 
         def act(ctx, v):
-            from ...services.patients import PhoneIn, edit
+            from ...services.patients import edit
 
-            phones = [PhoneIn(v["phone"])] if v["phone"].strip() else []
-            if v["caregiver"].strip():
-                phones.append(PhoneIn(v["caregiver"], "caregiver", v["caregiver_name"]))
-            born = v["born"].strip()
-            kw = {}
-            if re.fullmatch(r"\d{4}", born):
-                kw["birth_year"] = int(born)
-            elif born:
-                kw["birth_date"] = parse_day(born, field="birth_date")
+            phones, kw = patient_form_values(v)
             return edit(ctx, mrn=mrn, name=v["name"], phones_in=phones, bhyt=v["bhyt"],
                         now=now, **kw)
 

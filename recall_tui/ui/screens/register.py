@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from ..forms import parse_day
+from ..forms import patient_form_values
 from ..i18n import t
 from .form import FormScreen, Spec
 
@@ -13,17 +11,9 @@ def register_form(app, *, name: str = "") -> FormScreen:
     now = app.now()
 
     def act(ctx, v):
-        from ...services.patients import PhoneIn, add
+        from ...services.patients import add
 
-        phones = [PhoneIn(v["phone"])] if v["phone"].strip() else []
-        if v["caregiver"].strip():
-            phones.append(PhoneIn(v["caregiver"], "caregiver", v["caregiver_name"]))
-        born = v["born"].strip()
-        kw = {}
-        if re.fullmatch(r"\d{4}", born):
-            kw["birth_year"] = int(born)
-        elif born:
-            kw["birth_date"] = parse_day(born, field="birth_date")
+        phones, kw = patient_form_values(v)
         return add(ctx, name=v["name"], phones_in=phones, sex=v["sex"] or None,
                    bhyt=v["bhyt"] or None, now=now, **kw)
 
