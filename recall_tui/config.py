@@ -80,6 +80,7 @@ class Config:
     reminders: Policy = Policy()
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    cursor_blink: bool = True  # [desk] cursor_blink: false saves a redraw twice a second
     channels: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -188,7 +189,7 @@ def parse(text: str, path: Path | None = None, *, env: dict[str, str] | None = N
 
     known = {"facility", "database", "booking", "reminders", "clinics", "doctors", "templates",
              "closures", "overrides", "roles", "keys", "channels", "holidays", "messages",
-             "printing"}
+             "printing", "desk"}
     for key in data:
         if key not in known:
             raise r.fail(f"unknown setting (known: {', '.join(sorted(known))})", key)
@@ -377,6 +378,8 @@ def parse(text: str, path: Path | None = None, *, env: dict[str, str] | None = N
                                 table="booking"),
         no_show_grace_minutes=grace, mrn_prefix=prefix, reminders=policy, roles=roles,
         keys=dict(keys), channels=dict(data.get("channels", {})), raw=data,
+        cursor_blink=r.get(data.get("desk", {}), "cursor_blink", bool, True, where="desk.",
+                           table="desk"),
     )
 
 

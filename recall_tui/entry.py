@@ -4,17 +4,34 @@ from __future__ import annotations
 
 import sys
 
+DESK_OPTIONS = ("--config", "--now")
+
+
+def desk_options(args: list[str]) -> dict[str, str] | None:
+    """``--config FILE`` and ``--now INSTANT`` (either as ``--x=v``) and nothing else: the
+    desk app's options; None when the arguments are a CLI command."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        name, eq, value = args[i].partition("=")
+        if name not in DESK_OPTIONS or name[2:] in out:
+            return None
+        if not eq:
+            if i + 1 >= len(args):
+                return None
+            value, i = args[i + 1], i + 1
+        out[name[2:]] = value
+        i += 1
+    return out
+
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if not args or (len(args) == 2 and args[0] == "--config") or \
-            (len(args) == 1 and args[0].startswith("--config=")):
+    desk = desk_options(args)
+    if desk is not None:
         from .ui.launch import launch
 
-        config = None
-        if args:
-            config = args[1] if len(args) == 2 else args[0].split("=", 1)[1]
-        return launch(config)
+        return launch(desk.get("config"), now=desk.get("now"))
     from .cli.app import app
 
     try:
