@@ -52,8 +52,9 @@ S: dict[str, tuple[str, str]] = {
     "col.kind": ("Loại", "Kind"), "col.target": ("Ngày hẹn", "Target"),
     "col.window": ("Khoảng", "Window"), "col.channel": ("Kênh", "Channel"),
     "col.at": ("Lúc", "At"), "col.who": ("Ai", "Who"), "col.what": ("Việc", "What"),
-    "rem.sent": ("đã gửi", "sent"), "rem.pending": ("chờ", "pending"),
-    "rem.failed": ("LỖI", "FAILED"), "rem.none": ("—", "—"), "rem.imported": ("cũ", "old"),
+    # Three columns wide (Today at 80 columns): sent, waiting, failed, none, imported.
+    "rem.sent": ("✓", "✓"), "rem.pending": ("chờ", "due"),
+    "rem.failed": ("LỖI", "ERR"), "rem.none": ("—", "—"), "rem.imported": ("cũ", "old"),
     "undo.reason": ("Lý do hoàn tác", "Reason for the undo"),
     "checked_in": ("Đã điểm danh {name} ({clinic} STT {queue})",
                    "Checked in {name} ({clinic} no. {queue})"),

@@ -103,7 +103,7 @@ class BookingScreen(DeskScreen):
             return  # a later keystroke is on its way
         self.hits = hits
         self.query_one("#hits", Table).fill(
-            [(h.mrn, (h.mrn, h.full_name, h.born, h.phone)) for h in hits])
+            [(h.mrn, (h.mrn, h.full_name, h.born, h.phone)) for h in hits], keep_cursor=False)
 
     def on_input_submitted(self, event) -> None:
         if event.input.id == "search" and self.hits:

@@ -97,9 +97,10 @@ class TodayScreen(DeskScreen):
     def _columns(self) -> None:
         table = self.query_one(Table)
         table.clear(columns=True)
-        for key, width in (("col.clinic", 4), ("col.queue", 3),
-                           ("col.time", 5), ("col.patient", 18), ("col.phone", 12),
-                           ("col.status", 11), ("col.reminder", 6), ("col.code", 8)):
+        # 80 columns in all: an 80x24 terminal shows every column without scrolling.
+        for key, width in (("col.clinic", 3), ("col.queue", 3),
+                           ("col.time", 5), ("col.patient", 19), ("col.phone", 12),
+                           ("col.status", 11), ("col.reminder", 3), ("col.code", 8)):
             table.add_column(t(key), width=width, key=key)
 
     def relabel(self) -> None:
@@ -270,10 +271,10 @@ class TodayScreen(DeskScreen):
                         Spec("reason", t("f.reason"))], act, id="cancel-form"),
             lambda m: m and self._after(t("cancelled", code=row.display_code)))
 
-    def action_open(self) -> None:
+    async def action_open(self) -> None:
         row = self.current()
         if row is not None:
-            self.app.open_patient(row.mrn)
+            await self.app.open_patient(row.mrn)
 
     def action_print_slip(self) -> None:
         row = self.current()
