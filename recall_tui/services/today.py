@@ -39,13 +39,27 @@ class Day:
 
 
 def counts_of(rows: list[Row]) -> dict[str, int]:
-    expected = sum(r.status in ("booked", "confirmed", "checked_in", "completed", "no_show")
-                   for r in rows)
-    arrived = sum(r.status in ("checked_in", "completed") for r in rows)
-    no_show = sum(r.status == "no_show" for r in rows)
+    by_status: dict[str, int] = {}
+    for r in rows:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    return counts_by_status(by_status)
+
+
+def counts_by_status(n: dict[str, int]) -> dict[str, int]:
+    """Expected, arrived, not yet, no-show and cancelled, from counts per status."""
+    expected = sum(n.get(s, 0) for s in ("booked", "confirmed", "checked_in", "completed",
+                                         "no_show"))
+    arrived = n.get("checked_in", 0) + n.get("completed", 0)
+    no_show = n.get("no_show", 0)
     return {"expected": expected, "arrived": arrived, "no_show": no_show,
             "not_yet": expected - arrived - no_show,
-            "cancelled": sum(r.status in ("cancelled", "rescheduled") for r in rows)}
+            "cancelled": n.get("cancelled", 0) + n.get("rescheduled", 0)}
+
+
+def day_counts(ctx: Context, *, day: date) -> dict[str, int]:
+    """The day's counts without reading its list (the check-in screen's totals)."""
+    with ctx.db.read() as conn:
+        return counts_by_status(appt_repo.status_counts(conn, day))
 
 
 def _reminder(sent, failed, pending, reminded) -> str:

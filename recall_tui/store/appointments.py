@@ -109,6 +109,13 @@ def day_list(conn: Connection, day: date, clinic_id: int | None = None,
     return list(conn.execute(q))
 
 
+def status_counts(conn: Connection, day: date) -> dict[str, int]:
+    """How many of the day's appointments are in each status (one indexed query)."""
+    q = (select(appointment.c.status, func.count()).where(appointment.c.day == day)
+         .group_by(appointment.c.status))
+    return {status: n for status, n in conn.execute(q)}
+
+
 def open_until(conn: Connection, day: date) -> list:
     """Appointments not yet happened (booked/confirmed) on or before a day, with session end."""
     return list(conn.execute(

@@ -35,13 +35,25 @@ def normalise_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False):
+    """``pool_size`` and ``cache_kib`` (SQLite's page cache per connection) trade speed for
+    memory: a desk keeps few connections with small caches (the OS caches the file anyway);
+    the CLI and the daemon keep the drivers' defaults."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None,
+                 cache_kib: int | None = None):
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        self.pool_size, self.cache_kib = pool_size, cache_kib
         self.engine: Engine = self._make_engine(echo)
 
     # -- engine -------------------------------------------------------------------
     def _make_engine(self, echo: bool) -> Engine:
+        pool = {} if self.pool_size is None else {"pool_size": self.pool_size}
+        pragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                   f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}",
+                   "PRAGMA foreign_keys=ON"]
+        if self.cache_kib is not None:
+            pragmas.append(f"PRAGMA cache_size=-{int(self.cache_kib)}")
         if self.is_sqlite:
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
@@ -49,20 +61,19 @@ class Database:
             engine = create_engine(
                 self.url, echo=echo,
                 connect_args={"timeout": BUSY_TIMEOUT_S, "isolation_level": None,
-                              "check_same_thread": False},
+                              "check_same_thread": False}, **pool,
             )
 
             @event.listens_for(engine, "connect")
             def _on_connect(dbapi_conn, _record):
                 cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=FULL")
-                cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-                cur.execute("PRAGMA foreign_keys=ON")
+                for pragma in pragmas:
+                    cur.execute(pragma)
                 cur.close()
             return engine
-        return create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=5,
-                             max_overflow=10, connect_args={"connect_timeout": 5})
+        return create_engine(self.url, echo=echo, pool_pre_ping=True,
+                             **(pool or {"pool_size": 5}), max_overflow=10,
+                             connect_args={"connect_timeout": 5})
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,12 +13,16 @@ from textual.binding import Binding
 
 from ..config import Config
 from ..core.errors import DomainError
-from . import i18n
+from . import i18n, memory
 from .backend import Backend
 from .i18n import t
 from .screens.today import TodayScreen
 
 POLL_SECONDS = 1.0
+# Screens kept when left: Today, Booking (a half-made booking survives a look elsewhere) and
+# Check-in (this desk's running list). The others are built again on each visit (they read
+# their data again anyway), so a desk's memory stays flat however many screens it visits.
+KEPT_MODES = frozenset({"today", "booking", "checkin"})
 
 
 class RecallApp(App):
@@ -47,10 +52,11 @@ class RecallApp(App):
         super().__init__()
         self.cfg = cfg
         self.fixed_now = now
-        self.blink = blink
+        self.blink = blink and cfg.cursor_blink
         self.poll = poll
         self.backend = Backend(cfg, actor=actor)
         self._marker: int | None = None
+        self.last_patient: str | None = None  # the Patient screen opens on it again
         i18n.set_lang(cfg.language)
         i18n.relabel_bindings(self)
         self.title = t("app.title")
@@ -72,6 +78,9 @@ class RecallApp(App):
             self.call_after_refresh(self._start_polling)
 
     def _start_polling(self) -> None:
+        # Everything loaded so far (modules, the first screen) lives as long as the app: out
+        # of the collector's sight, a full collection is quick and touches none of it.
+        gc.freeze()
         self._poll()  # the marker the first reads are measured against
         self.set_interval(POLL_SECONDS, self._poll)
 
@@ -144,8 +153,21 @@ class RecallApp(App):
             i18n.relabel_bindings(self.screen)
         self.refresh_bindings()
 
-    def open_patient(self, mrn: str) -> None:
-        self.switch_mode("patient")
+    async def action_switch_mode(self, mode: str) -> None:
+        await self.go(mode)
+
+    async def go(self, mode: str) -> None:
+        """Switch to a screen; the one left is dropped unless it is one of KEPT_MODES."""
+        left = self.current_mode
+        await self.switch_mode(mode)
+        if left != mode and left not in KEPT_MODES and left in self.MODES:
+            await self.remove_mode(left)
+            self.add_mode(left, self.MODES[left])
+            self.set_timer(0.5, memory.release)  # after the switch is drawn
+
+    async def open_patient(self, mrn: str) -> None:
+        self.last_patient = mrn
+        await self.go("patient")
         self.screen.show_patient(mrn)
 
 

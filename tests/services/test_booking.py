@@ -9,7 +9,7 @@ import pytest
 from recall_tui.core.errors import BadInput, NotFound, Refused
 from recall_tui.services import attendance, booking, orders, patients
 from recall_tui.services.patients import PhoneIn
-from recall_tui.services.today import day_list
+from recall_tui.services.today import day_counts, day_list
 
 pytestmark = pytest.mark.storage
 
@@ -129,6 +129,8 @@ def test_reschedule_keeps_the_chain(ctx, now):
     statuses = {a.code: a.status for a in f.appointments}
     assert statuses == {b.code: "rescheduled", nb.code: "booked"}
     assert day_list(ctx, day=THU).counts["expected"] == 0
+    # The check-in screen's totals, counted in SQL, agree with the day list's.
+    assert day_counts(ctx, day=THU) == day_list(ctx, day=THU).counts
 
 
 def test_check_in_today_only_and_undo_same_day(ctx, now):

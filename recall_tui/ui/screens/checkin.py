@@ -46,9 +46,9 @@ class CheckinScreen(DeskScreen):
         day = self.app.today()
 
         def load(ctx):
-            from ...services.today import day_list
+            from ...services.today import day_counts
 
-            return day_list(ctx, day=day).counts
+            return day_counts(ctx, day=day)
 
         self.app.work(load, self._counts, group="checkin-counts", exclusive=True,
                       failed=self.fail)

@@ -201,7 +201,7 @@ class NoShowScreen(DeskScreen):
             t("booked", code=b.display_code, part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}",
               clinic=b.clinic, queue=b.queue_no)))
 
-    def action_open(self) -> None:
+    async def action_open(self) -> None:
         x = self.current_ahead() if self.reason == AHEAD else self.current()
         if x is not None:
-            self.app.open_patient(x.mrn)
+            await self.app.open_patient(x.mrn)

@@ -57,11 +57,13 @@ class PatientScreen(DeskScreen):
             for key, w in spec:
                 table.add_column(t(key), width=w, key=key)
         self.query_one("#mrn").focus()
-        if self.mrn:
-            self.show_patient(self.mrn)
+        mrn = self.mrn or getattr(self.app, "last_patient", None)
+        if mrn:  # the patient last looked at (this screen is rebuilt on each visit)
+            self.show_patient(mrn)
 
     def show_patient(self, mrn: str) -> None:
         self.mrn = mrn
+        self.app.last_patient = mrn
         fields = self.query("#mrn")
         if fields:  # else on_mount shows it
             fields.first(Field).value = mrn
