@@ -6,20 +6,20 @@ from sqlalchemy import Connection, Table
 
 from . import tables as t
 
-clinic: Table = t.Clinic.__table__  # type: ignore[assignment]
-doctor: Table = t.Doctor.__table__  # type: ignore[assignment]
-session: Table = t.Session.__table__  # type: ignore[assignment]
-patient: Table = t.Patient.__table__  # type: ignore[assignment]
-patient_phone: Table = t.PatientPhone.__table__  # type: ignore[assignment]
-name_token: Table = t.NameToken.__table__  # type: ignore[assignment]
-counter: Table = t.Counter.__table__  # type: ignore[assignment]
-order: Table = t.FollowUpOrder.__table__  # type: ignore[assignment]
-appointment: Table = t.Appointment.__table__  # type: ignore[assignment]
-event: Table = t.Event.__table__  # type: ignore[assignment]
-message: Table = t.Message.__table__  # type: ignore[assignment]
-inbound_reply: Table = t.InboundReply.__table__  # type: ignore[assignment]
-outreach_task: Table = t.OutreachTask.__table__  # type: ignore[assignment]
-call_attempt: Table = t.CallAttempt.__table__  # type: ignore[assignment]
+clinic: Table = t.clinic
+doctor: Table = t.doctor
+session: Table = t.session
+patient: Table = t.patient
+patient_phone: Table = t.patient_phone
+name_token: Table = t.name_token
+counter: Table = t.counter
+order: Table = t.order
+appointment: Table = t.appointment
+event: Table = t.event
+message: Table = t.message
+inbound_reply: Table = t.inbound_reply
+outreach_task: Table = t.outreach_task
+call_attempt: Table = t.call_attempt
 
 
 # Statements built once and reused: building one and its cache key each time was a good

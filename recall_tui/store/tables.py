@@ -1,265 +1,294 @@
-"""The tables (SQLModel). Migrations in ``migrations/`` are generated from these.
+"""The tables (SQLAlchemy Core). Migrations in ``migrations/`` are generated from these.
 
 Conventions: dates are the clinic's local dates (``Date``); instants are aware
 (``Instant``); statuses are text; nothing is deleted by the application; ``event`` is
 append-only.
+
+Plain Core ``Table`` objects, no ORM: every query in ``store/`` is Core, and keeping
+SQLModel, pydantic and ``sqlalchemy.orm`` out saves the desk app ~15 MB. Text is ``String``
+(``VARCHAR``, ``String(n)`` where a length is set); ``default=`` values are filled in by
+SQLAlchemy on insert and are not part of the DDL.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
-from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 
 from .types import Instant
 
-
-def _instant(nullable: bool = True, index: bool = False):
-    return Field(default=None, sa_column=Column(Instant(), nullable=nullable, index=index))
+metadata = MetaData()
 
 
-class Clinic(SQLModel, table=True):
-    __tablename__ = "clinic"
-    id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, max_length=32)
-    name: str
-    active: bool = True
+def _id() -> Column:
+    return Column("id", Integer, primary_key=True)
 
 
-class Doctor(SQLModel, table=True):
-    __tablename__ = "doctor"
-    id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, max_length=32)
-    name: str
-    licence: str = ""
-    active: bool = True
+def _instant(name: str, nullable: bool = True, index: bool = False) -> Column:
+    return Column(name, Instant(), nullable=nullable, index=index)
 
 
-class Session(SQLModel, table=True):
-    """One (clinic, doctor?, date, part): the row that bookings lock."""
-
-    __tablename__ = "session"
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True, max_length=96)
-    clinic_id: int = Field(foreign_key="clinic.id")
-    doctor_id: int | None = Field(default=None, foreign_key="doctor.id")
-    day: date = Field(index=True)
-    part: str = Field(max_length=16)
-    starts: time
-    ends: time
-    capacity: int
-    overbook_limit: int = 0
-    slot_minutes: int | None = None
-    booked: int = 0
-    next_queue: int = 1
-    closed_reason: str | None = None
-    closed_by: str | None = None
+clinic = Table(
+    "clinic", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
 
 
-class Patient(SQLModel, table=True):
-    __tablename__ = "patient"
-    id: int | None = Field(default=None, primary_key=True)
-    mrn: str = Field(unique=True, max_length=32)
-    full_name: str
-    name_key: str = Field(index=True)
-    sex: str | None = Field(default=None, max_length=1)
-    birth_date: date | None = None
-    birth_year: int | None = None
-    email: str | None = None
-    language: str = "vi"
-    preferred_channels: str = ""  # comma-separated, in order
-    consent: str = ""  # "sms=0,zalo=1": absent means given
-    preferred_parts: str = ""  # comma-separated parts of day
-    bhyt: str | None = None
-    cccd: str | None = None
-    address: str | None = None
-    note: str | None = None
-    created_at: datetime | None = _instant(nullable=False)
-    updated_at: datetime | None = _instant(nullable=False)
+doctor = Table(
+    "doctor", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("licence", String, nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+)
 
 
-class PatientPhone(SQLModel, table=True):
-    __tablename__ = "patient_phone"
-    __table_args__ = (UniqueConstraint("patient_id", "e164", name="uq_patient_phone"),
-                      Index("ix_patient_phone_order", "patient_id", "position"))
-    id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(foreign_key="patient.id", index=True)
-    e164: str = Field(index=True, max_length=20)
-    label: str = "self"  # self | caregiver | other
-    name: str = ""
-    position: int = 0
+# One (clinic, doctor?, date, part): the row that bookings lock.
+session = Table(
+    "session", metadata,
+    _id(),
+    Column("key", String(96), nullable=False, unique=True),
+    Column("clinic_id", Integer, ForeignKey("clinic.id"), nullable=False),
+    Column("doctor_id", Integer, ForeignKey("doctor.id"), nullable=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("part", String(16), nullable=False),
+    Column("starts", Time, nullable=False),
+    Column("ends", Time, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("overbook_limit", Integer, nullable=False, default=0),
+    Column("slot_minutes", Integer, nullable=True),
+    Column("booked", Integer, nullable=False, default=0),
+    Column("next_queue", Integer, nullable=False, default=1),
+    Column("closed_reason", String, nullable=True),
+    Column("closed_by", String, nullable=True),
+)
 
 
-class NameToken(SQLModel, table=True):
-    """Folded words of patients' names, for prefix search without a full scan."""
-
-    __tablename__ = "name_token"
-    __table_args__ = (Index("ix_name_token_token", "token", "patient_id"),)
-    patient_id: int = Field(foreign_key="patient.id", primary_key=True)
-    position: int = Field(primary_key=True)
-    token: str = Field(max_length=64)
-
-
-class Counter(SQLModel, table=True):
-    __tablename__ = "counter"
-    name: str = Field(primary_key=True, max_length=32)
-    value: int = 0
-
-
-class FollowUpOrder(SQLModel, table=True):
-    __tablename__ = "follow_up_order"
-    __table_args__ = (  # covering index for the statistics (migration 0005)
-        Index("ix_follow_up_order_stats", "latest", "clinic_id", "doctor_id", "status"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(foreign_key="patient.id", index=True)
-    clinic_id: int = Field(foreign_key="clinic.id")
-    doctor_id: int | None = Field(default=None, foreign_key="doctor.id")
-    ordered_at: datetime | None = _instant(nullable=False)
-    visit_date: date | None = None
-    target_date: date
-    earliest: date
-    latest: date = Field(index=True)
-    interval_count: int | None = None
-    interval_unit: str | None = None
-    series_count: int | None = None
-    series_index: int = 1
-    series_root_id: int | None = None
-    previous_order_id: int | None = None
-    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    instructions: str = ""
-    status: str = Field(default="open", index=True, max_length=16)
-    created_by: str = ""
+patient = Table(
+    "patient", metadata,
+    _id(),
+    Column("mrn", String(32), nullable=False, unique=True),
+    Column("full_name", String, nullable=False),
+    Column("name_key", String, nullable=False, index=True),
+    Column("sex", String(1), nullable=True),
+    Column("birth_date", Date, nullable=True),
+    Column("birth_year", Integer, nullable=True),
+    Column("email", String, nullable=True),
+    Column("language", String, nullable=False, default="vi"),
+    Column("preferred_channels", String, nullable=False, default=""),  # comma-separated, in order
+    Column("consent", String, nullable=False, default=""),  # "sms=0,zalo=1": absent means given
+    Column("preferred_parts", String, nullable=False, default=""),  # comma-separated parts of day
+    Column("bhyt", String, nullable=True),
+    Column("cccd", String, nullable=True),
+    Column("address", String, nullable=True),
+    Column("note", String, nullable=True),
+    _instant("created_at", nullable=False),
+    _instant("updated_at", nullable=False),
+)
 
 
-class Appointment(SQLModel, table=True):
-    __tablename__ = "appointment"
-    __table_args__ = (
-        UniqueConstraint("session_id", "queue_no", name="uq_appointment_queue"),
-        Index("ix_appointment_day_clinic", "day", "clinic_id"),
-        # covering indexes for the statistics (migration 0005)
-        Index("ix_appointment_stats_day", "day", "clinic_id", "part", "doctor_id",
-              "status", "cancelled_by", "late_cancel", "lead_days"),
-        Index("ix_appointment_stats_lead", "lead_days", "reminded", "status",
-              "cancelled_by", "late_cancel", "day"),
-        Index("ix_appointment_stats_patient", "patient_id", "day", "status",
-              "cancelled_by", "late_cancel", "lead_days"),
-        Index("ix_appointment_stats_order", "status", "order_id", "day"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, max_length=16)
-    order_id: int = Field(foreign_key="follow_up_order.id", index=True)
-    patient_id: int = Field(foreign_key="patient.id", index=True)
-    clinic_id: int = Field(foreign_key="clinic.id")
-    doctor_id: int | None = Field(default=None, foreign_key="doctor.id")
-    session_id: int = Field(foreign_key="session.id", index=True)
-    day: date
-    part: str = Field(max_length=16)
-    at_time: time | None = None
-    queue_no: int
-    status: str = Field(default="booked", max_length=20, index=True)
-    previous_status: str | None = None
-    source: str = Field(default="desk", max_length=16)
-    previous_id: int | None = Field(default=None, foreign_key="appointment.id")
-    version: int = 1
-    booked_at: datetime | None = _instant(nullable=False)
-    booked_by: str = ""
-    status_at: datetime | None = _instant(nullable=False)
-    cancelled_by: str | None = None  # patient | clinic
-    cancel_reason: str | None = None
-    late_cancel: bool = False
-    overbooked: bool = False
-    overbook_reason: str | None = None
-    reminded: bool | None = None  # imported history: a known fact
-    lead_days: int | None = None  # appointment date - local booking date (a fact at booking)
+patient_phone = Table(
+    "patient_phone", metadata,
+    _id(),
+    Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
+    Column("e164", String(20), nullable=False, index=True),
+    Column("label", String, nullable=False, default="self"),  # self | caregiver | other
+    Column("name", String, nullable=False, default=""),
+    Column("position", Integer, nullable=False, default=0),
+    UniqueConstraint("patient_id", "e164", name="uq_patient_phone"),
+    Index("ix_patient_phone_order", "patient_id", "position"),
+)
+
+
+# Folded words of patients' names, for prefix search without a full scan.
+name_token = Table(
+    "name_token", metadata,
+    Column("patient_id", Integer, ForeignKey("patient.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("token", String(64), nullable=False),
+    Index("ix_name_token_token", "token", "patient_id"),
+)
+
+
+counter = Table(
+    "counter", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False, default=0),
+)
+
+
+order = Table(
+    "follow_up_order", metadata,
+    _id(),
+    Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
+    Column("clinic_id", Integer, ForeignKey("clinic.id"), nullable=False),
+    Column("doctor_id", Integer, ForeignKey("doctor.id"), nullable=True),
+    _instant("ordered_at", nullable=False),
+    Column("visit_date", Date, nullable=True),
+    Column("target_date", Date, nullable=False),
+    Column("earliest", Date, nullable=False),
+    Column("latest", Date, nullable=False, index=True),
+    Column("interval_count", Integer, nullable=True),
+    Column("interval_unit", String, nullable=True),
+    Column("series_count", Integer, nullable=True),
+    Column("series_index", Integer, nullable=False, default=1),
+    Column("series_root_id", Integer, nullable=True),
+    Column("previous_order_id", Integer, nullable=True),
+    Column("reason", Text, nullable=False, default=""),
+    Column("instructions", String, nullable=False, default=""),
+    Column("status", String(16), nullable=False, index=True, default="open"),
+    Column("created_by", String, nullable=False, default=""),
+    # covering index for the statistics (migration 0005)
+    Index("ix_follow_up_order_stats", "latest", "clinic_id", "doctor_id", "status"),
+)
+
+
+appointment = Table(
+    "appointment", metadata,
+    _id(),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("order_id", Integer, ForeignKey("follow_up_order.id"), nullable=False, index=True),
+    Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
+    Column("clinic_id", Integer, ForeignKey("clinic.id"), nullable=False),
+    Column("doctor_id", Integer, ForeignKey("doctor.id"), nullable=True),
+    Column("session_id", Integer, ForeignKey("session.id"), nullable=False, index=True),
+    Column("day", Date, nullable=False),
+    Column("part", String(16), nullable=False),
+    Column("at_time", Time, nullable=True),
+    Column("queue_no", Integer, nullable=False),
+    Column("status", String(20), nullable=False, index=True, default="booked"),
+    Column("previous_status", String, nullable=True),
+    Column("source", String(16), nullable=False, default="desk"),
+    Column("previous_id", Integer, ForeignKey("appointment.id"), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    _instant("booked_at", nullable=False),
+    Column("booked_by", String, nullable=False, default=""),
+    _instant("status_at", nullable=False),
+    Column("cancelled_by", String, nullable=True),  # patient | clinic
+    Column("cancel_reason", String, nullable=True),
+    Column("late_cancel", Boolean, nullable=False, default=False),
+    Column("overbooked", Boolean, nullable=False, default=False),
+    Column("overbook_reason", String, nullable=True),
+    Column("reminded", Boolean, nullable=True),  # imported history: a known fact
+    # appointment date - local booking date (a fact at booking)
+    Column("lead_days", Integer, nullable=True),
     # Set while the appointment holds its place: one active per patient, clinic and day.
-    active_key: str | None = Field(default=None, unique=True, max_length=64)
+    Column("active_key", String(64), nullable=True, unique=True),
     # Set while a timed appointment holds its slot.
-    slot_key: str | None = Field(default=None, unique=True, max_length=64)
-    external_id: str | None = Field(default=None, unique=True, max_length=64)
+    Column("slot_key", String(64), nullable=True, unique=True),
+    Column("external_id", String(64), nullable=True, unique=True),
+    UniqueConstraint("session_id", "queue_no", name="uq_appointment_queue"),
+    Index("ix_appointment_day_clinic", "day", "clinic_id"),
+    # covering indexes for the statistics (migration 0005)
+    Index("ix_appointment_stats_day", "day", "clinic_id", "part", "doctor_id",
+          "status", "cancelled_by", "late_cancel", "lead_days"),
+    Index("ix_appointment_stats_lead", "lead_days", "reminded", "status",
+          "cancelled_by", "late_cancel", "day"),
+    Index("ix_appointment_stats_patient", "patient_id", "day", "status",
+          "cancelled_by", "late_cancel", "lead_days"),
+    Index("ix_appointment_stats_order", "status", "order_id", "day"),
+)
 
 
-class Event(SQLModel, table=True):
-    """The append-only log: who did what, when, from which state to which."""
-
-    __tablename__ = "event"
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime | None = _instant(nullable=False, index=True)
-    actor: str
-    kind: str = Field(max_length=32)
-    patient_id: int | None = Field(default=None, index=True)
-    appointment_id: int | None = Field(default=None, index=True)
-    order_id: int | None = None
-    from_state: str | None = None
-    to_state: str | None = None
-    reason: str | None = None
-    details: str | None = None  # JSON
-
-
-class Message(SQLModel, table=True):
-    """The outbox: the only way a message leaves."""
-
-    __tablename__ = "message"
-    __table_args__ = (Index("ix_message_due", "status", "due_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    idempotency_key: str = Field(unique=True, max_length=96)
-    appointment_id: int = Field(foreign_key="appointment.id", index=True)
-    kind: str = Field(max_length=16)
-    channel: str = Field(max_length=16)
-    recipient: str = ""
-    language: str = "vi"
-    due_at: datetime | None = _instant(nullable=False)
-    expires_at: datetime | None = _instant(nullable=False)
-    status: str = Field(default="pending", max_length=16)
-    attempts: int = 0
-    lease_until: datetime | None = _instant()
-    leased_by: str | None = None
-    last_error: str | None = None
-    provider_id: str | None = None
-    sent_at: datetime | None = _instant()
-    created_at: datetime | None = _instant(nullable=False)
+# The append-only log: who did what, when, from which state to which.
+event = Table(
+    "event", metadata,
+    _id(),
+    _instant("at", nullable=False, index=True),
+    Column("actor", String, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("patient_id", Integer, nullable=True, index=True),
+    Column("appointment_id", Integer, nullable=True, index=True),
+    Column("order_id", Integer, nullable=True),
+    Column("from_state", String, nullable=True),
+    Column("to_state", String, nullable=True),
+    Column("reason", String, nullable=True),
+    Column("details", String, nullable=True),  # JSON
+)
 
 
-class InboundReply(SQLModel, table=True):
-    __tablename__ = "inbound_reply"
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=16)
-    sender: str
-    received_at: datetime | None = _instant(nullable=False)
-    text: str
-    external_id: str | None = Field(default=None, unique=True, max_length=128)
-    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
-    action: str | None = None
+# The outbox: the only way a message leaves.
+message = Table(
+    "message", metadata,
+    _id(),
+    Column("idempotency_key", String(96), nullable=False, unique=True),
+    Column("appointment_id", Integer, ForeignKey("appointment.id"), nullable=False,
+           index=True),
+    Column("kind", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String, nullable=False, default=""),
+    Column("language", String, nullable=False, default="vi"),
+    _instant("due_at", nullable=False),
+    _instant("expires_at", nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    _instant("lease_until"),
+    Column("leased_by", String, nullable=True),
+    Column("last_error", String, nullable=True),
+    Column("provider_id", String, nullable=True),
+    _instant("sent_at"),
+    _instant("created_at", nullable=False),
+    Index("ix_message_due", "status", "due_at"),
+)
 
 
-class OutreachTask(SQLModel, table=True):
-    """The one call list: no-show, lapsed order, change requested, failed message, ..."""
+inbound_reply = Table(
+    "inbound_reply", metadata,
+    _id(),
+    Column("channel", String(16), nullable=False),
+    Column("sender", String, nullable=False),
+    _instant("received_at", nullable=False),
+    Column("text", String, nullable=False),
+    Column("external_id", String(128), nullable=True, unique=True),
+    Column("appointment_id", Integer, ForeignKey("appointment.id"), nullable=True),
+    Column("action", String, nullable=True),
+)
 
-    __tablename__ = "outreach_task"
-    __table_args__ = (Index("ix_outreach_open", "status", "next_action_on"),)
-    id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(foreign_key="patient.id", index=True)
-    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
-    order_id: int | None = Field(default=None, foreign_key="follow_up_order.id")
-    reason: str = Field(max_length=24)
-    created_at: datetime | None = _instant(nullable=False)
-    next_action_on: date
-    attempts: int = 0
-    outcome: str | None = None
-    status: str = Field(default="open", max_length=16)
-    note: str | None = None
+
+# The one call list: no-show, lapsed order, change requested, failed message, ...
+outreach_task = Table(
+    "outreach_task", metadata,
+    _id(),
+    Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
+    Column("appointment_id", Integer, ForeignKey("appointment.id"), nullable=True),
+    Column("order_id", Integer, ForeignKey("follow_up_order.id"), nullable=True),
+    Column("reason", String(24), nullable=False),
+    _instant("created_at", nullable=False),
+    Column("next_action_on", Date, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("outcome", String, nullable=True),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("note", String, nullable=True),
     # one open task per (reason, appointment or order)
-    open_key: str | None = Field(default=None, unique=True, max_length=64)
+    Column("open_key", String(64), nullable=True, unique=True),
+    Index("ix_outreach_open", "status", "next_action_on"),
+)
 
 
-class CallAttempt(SQLModel, table=True):
-    __tablename__ = "call_attempt"
-    id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="outreach_task.id", index=True)
-    at: datetime | None = _instant(nullable=False)
-    day: date
-    actor: str
-    outcome: str = Field(max_length=24)
-    note: str | None = None
-    call_back_on: date | None = None
+call_attempt = Table(
+    "call_attempt", metadata,
+    _id(),
+    Column("task_id", Integer, ForeignKey("outreach_task.id"), nullable=False, index=True),
+    _instant("at", nullable=False),
+    Column("day", Date, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("outcome", String(24), nullable=False),
+    Column("note", String, nullable=True),
+    Column("call_back_on", Date, nullable=True),
+)

@@ -1,6 +1,6 @@
 """The app's link to the database, used only from worker threads.
 
-The heavy imports (SQLAlchemy, SQLModel, the services) happen here, on the first call,
+The heavy imports (SQLAlchemy, the services) happen here, on the first call,
 after the first screen is up. One connection is kept open for the change marker (SQLite's
 ``PRAGMA data_version`` is per connection).
 """

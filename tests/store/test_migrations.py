@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
 
-import recall_tui.store.tables  # noqa: F401
 from recall_tui.store.database import Database
+from recall_tui.store.tables import metadata
 
 pytestmark = pytest.mark.storage
 
@@ -23,6 +22,6 @@ def test_migrations_match_the_tables(db_url):
                 "compare_type": True,
                 "include_object": lambda obj, name, kind, reflected, other: name not in DB_ONLY,
             })
-            assert compare_metadata(ctx, SQLModel.metadata) == []
+            assert compare_metadata(ctx, metadata) == []
     finally:
         db.dispose()

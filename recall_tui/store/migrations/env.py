@@ -1,12 +1,11 @@
 """Alembic environment: runs on the connection ``store.migrate`` hands it."""
 
 from alembic import context
-from sqlmodel import SQLModel
 
-from recall_tui.store import tables  # noqa: F401  (registers the tables)
+from recall_tui.store import tables
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = tables.metadata
 
 
 def run() -> None:
