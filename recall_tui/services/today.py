@@ -11,7 +11,7 @@ from ..store import appointments as appt_repo
 from .context import Context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a busy day holds thousands of them
 class Row:
     code: str
     clinic: str

@@ -12,12 +12,6 @@ import threading
 from ..config import Config
 
 
-# A desk runs a few workers at once (the poll, a screen's read, a search) and twenty desks
-# share a server: few connections, small SQLite page caches (the OS caches the file).
-DESK_POOL = 2
-DESK_CACHE_KIB = 512
-
-
 class Backend:
     def __init__(self, cfg: Config, *, actor: str | None = None):
         self.cfg = cfg
@@ -34,8 +28,7 @@ class Backend:
                     from ..services.context import Context
                     from ..store.database import Database
 
-                    db = Database(self.cfg.database_url, pool_size=DESK_POOL,
-                                  cache_kib=DESK_CACHE_KIB)
+                    db = Database(self.cfg.database_url, light=True)
                     kw = {"actor": self.actor} if self.actor else {}
                     self._ctx = Context(cfg=self.cfg, db=db, **kw)
         return self._ctx

@@ -25,8 +25,10 @@ def launch(config_path: str | None = None, *, now: str | None = None) -> int:
             return 2
         if fixed.tzinfo is None:
             fixed = fixed.replace(tzinfo=cfg.tz)
+    from . import memory
     from .app import RecallApp
 
+    memory.one_heap()
     app = RecallApp(cfg, now=fixed)
     app.run()
     return app.return_code or 0

@@ -10,10 +10,16 @@ head line), and a move past the edge turns half a page, so most moves redraw two
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widgets import DataTable
 
 PAGE = 100
+# Textual sizes a DataTable's render caches for 10,000 cells; ours show a page of 100 rows,
+# of which a screenful is drawn, and every cursor position makes new entries: left at the
+# stock sizes, a list a desk moves around in all day grows to several MB.
+CACHE_SIZES = (("_row_render_cache", 200), ("_cell_render_cache", 1200),
+               ("_row_renderable_cache", 200), ("_line_cache", 200))
 
 
 def merged(strip: Strip) -> Strip:
@@ -48,6 +54,9 @@ class Table(DataTable):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
+        for name, size in CACHE_SIZES:
+            if isinstance(getattr(self, name, None), LRUCache):
+                setattr(self, name, LRUCache(size))
 
     def render_line(self, y: int) -> Strip:
         return merged(super().render_line(y))
