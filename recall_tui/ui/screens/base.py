@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from .. import i18n
+from ..widgets.key_line import KeyLine
 
 
 class DeskScreen(Screen):
@@ -18,11 +19,18 @@ class DeskScreen(Screen):
         i18n.relabel_bindings(self)
 
     def header(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="")
+        # A plain line, not Textual's Header: a Header watches the app's title, and the app
+        # keeps such watchers (and the widget) until the title changes, long after a
+        # dropped screen is gone.
+        yield Static(self.title_text(), id="title-bar", markup=False)
+
+    def title_text(self) -> str:
+        app = self.app
+        return f"{app.title} — {app.sub_title}" if app.sub_title else str(app.title)
 
     def footer(self) -> ComposeResult:
         yield Static("", id="status", classes="status")
-        yield Footer()
+        yield KeyLine()
 
     def on_screen_resume(self) -> None:
         if self._lang != i18n.lang():
@@ -31,6 +39,8 @@ class DeskScreen(Screen):
 
     def relabel(self) -> None:
         self._lang = i18n.lang()
+        for bar in self.query("#title-bar").results(Static):
+            bar.update(self.title_text())
         i18n.relabel_bindings(self)
         self.refresh_bindings()
         self.refresh_data()
