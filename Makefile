@@ -10,7 +10,7 @@ DEMO_DB := data/demo.db
 # PostgreSQL for the storage tests: used whenever it answers (CI makes sure it does).
 export RECALL_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint demo screens bench clean venv
+.PHONY: run test lint demo screens bench bench-desk clean venv
 
 venv: $(STAMP)
 
@@ -44,6 +44,9 @@ screens: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-desk: $(STAMP)
+	$(PY) bench/desk_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -397,6 +397,19 @@ def table(r: dict) -> str:
     return "\n".join(lines)
 
 
+METHOD = """`make bench-desk` (or `python bench/desk_bench.py`) runs `recall` in a real
+pseudo-terminal (80x24, TERM=xterm-256color; [terminal.py](terminal.py) times and counts every
+byte and keeps the screen with pyte) on the SQLite database above, and beside it the floor: a
+bare Textual app with stock widgets and the raw driver doing the same visible work
+([desk_floor.py](desk_floor.py)). Cold start is process start to the first key handled (F1
+every 20 ms until help shows); Today is `]` from the day before to the last byte of the
+2,500-appointment day's first page; search is each keystroke to the byte that shows the
+hits the search itself gives (read beforehand), typed at a steady pace; bytes per move are
+every byte for each Down/Up through a page of 100 and back; memory is read a second after
+each step of a session that visits every screen twice. Issue 3's targets: cold start ≤ 1.5×
+the floor, Today ≤ 200 ms, search p95 ≤ 50 ms, ≤ 2 KB per cursor move, ≤ 80 MB."""
+
+
 def write_readme(text: str) -> None:
     doc = README.read_text(encoding="utf-8")
     block = f"{BEGIN}\n{text}\n{END}"
@@ -404,7 +417,7 @@ def write_readme(text: str) -> None:
         head, rest = doc.split(BEGIN, 1)
         doc = head + block + rest.split(END, 1)[1]
     else:
-        doc = doc.rstrip() + "\n\n## The desk app\n\n" + block + "\n"
+        doc = doc.rstrip() + "\n\n## The desk app\n\n" + METHOD + "\n\n" + block + "\n"
     README.write_text(doc, encoding="utf-8")
 
 

@@ -67,3 +67,28 @@ def test_unreachable_database_exits_4(tmp_path, capsys):
     assert code == 4
     err = json.loads(capsys.readouterr().out)["error"]
     assert err["code"] == "database"
+
+
+def test_desk_cursor_blink_is_a_yes_or_no(tmp_path):
+    assert parse("[desk]\ncursor_blink = false\n", None, env={}).cursor_blink is False
+    assert parse("", None, env={}).cursor_blink is True
+    with pytest.raises(ConfigError, match="desk.cursor_blink"):
+        parse('[desk]\ncursor_blink = "no"\n', None, env={})
+
+
+def test_the_desk_takes_config_and_now_and_nothing_else():
+    from recall_tui.entry import desk_options
+
+    assert desk_options([]) == {}
+    assert desk_options(["--config", "a.toml", "--now=2026-11-25T09:00"]) == {
+        "config": "a.toml", "now": "2026-11-25T09:00"}
+    assert desk_options(["today"]) is None
+    assert desk_options(["--now"]) is None  # a value is missing: the CLI explains
+
+
+def test_a_bad_now_for_the_desk_is_refused_before_the_screen(tmp_path, capsys):
+    cfg = tmp_path / "recall.toml"
+    cfg.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "r.db"}"\n', encoding="utf-8")
+    assert main(["--config", str(cfg), "--now", "yesterday"]) == 2
+    err = capsys.readouterr().err
+    assert "--now" in err and "yesterday" in err and "Traceback" not in err

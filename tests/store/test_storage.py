@@ -69,3 +69,24 @@ def test_backup_of_a_live_database(ctx, now, tmp_path, db_url):
     with copy.read() as conn:
         assert conn.execute(text("SELECT full_name FROM patient")).scalar_one() == "Lê Văn Tám"
     copy.dispose()
+
+
+def test_a_light_database_reads_and_writes_with_small_caches(cfg, now, db_url):
+    """The desk's database (few connections, small SQLite caches) does the same work."""
+    from recall_tui.services.context import Context
+    from recall_tui.services.today import day_list
+    from recall_tui.store.database import LIGHT_CACHE_KIB, Database
+
+    db = Database(db_url, light=True)
+    try:
+        ctx = Context(cfg=cfg, db=db, actor="lan")
+        p = patients.add(ctx, name="Lê Thị Nhẹ", phones_in=[PhoneIn("0912345679")], now=now)
+        b = booking.book(ctx, patient=p.mrn, clinic="NOI", day=date(2026, 11, 26),
+                         part="morning", now=now)
+        assert [r.code for r in day_list(ctx, day=date(2026, 11, 26)).rows] == [b.code]
+        if db.is_sqlite:
+            with db.read() as conn:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == \
+                    -LIGHT_CACHE_KIB
+    finally:
+        db.dispose()
