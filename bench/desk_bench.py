@@ -309,6 +309,13 @@ def measure(a: argparse.Namespace) -> dict:
     print(f"desk: {info.get('appointments', 0):,} appointments; day {day} ({n:,}); "
           f"{len(queries)} queries, {sum(map(len, queries))} keystrokes; load {report.load()}")
 
+    # An installed package has its bytecode compiled (pip does it); a checkout may not
+    # (PYTHONDONTWRITEBYTECODE): compile it, or every start would compile recall's modules.
+    import compileall
+
+    import recall_tui
+
+    compileall.compile_dir(Path(recall_tui.__file__).parent, quiet=1)
     cold_r, cold_f = [], []
     for _ in range(a.cold):
         cold_r.append(cold_start(lambda: recall(cfg, f"{day.isoformat()}T08:00"), "Trợ giúp"))

@@ -64,6 +64,12 @@ class RecallApp(App):
         if cfg.keys:
             self.set_keymap(dict(cfg.keys))
 
+    def get_driver_class(self):
+        """Textual's driver for this terminal, writing compacted frames (see wire.py)."""
+        from .wire import compact_driver
+
+        return compact_driver(super().get_driver_class())
+
     # -- time ---------------------------------------------------------------------------
     def now(self) -> datetime:
         return self.fixed_now or datetime.now(self.cfg.tz)

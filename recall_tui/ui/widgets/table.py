@@ -52,7 +52,9 @@ class Table(DataTable):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("cursor_type", "row")
-        kwargs.setdefault("zebra_stripes", True)
+        # One look for every row (the cursor row stands out): a line that looks like the one
+        # before costs ~26 bytes less on the wire (wire.py).
+        kwargs.setdefault("zebra_stripes", False)
         super().__init__(*args, **kwargs)
         for name, size in CACHE_SIZES:
             if isinstance(getattr(self, name, None), LRUCache):
