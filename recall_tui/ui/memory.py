@@ -8,19 +8,21 @@ elsewhere: without glibc the trim is skipped.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
+import sys
 
 _libc = None
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
 def _glibc(fn: str):
+    """A glibc function, or None. The process's own symbols (which include the C
+    library's) are asked directly: ``ctypes.util.find_library`` runs ``ldconfig``, 60 ms
+    at every start."""
     global _libc
     if _libc is None:
-        name = ctypes.util.find_library("c")
         try:
-            _libc = ctypes.CDLL(name) if name else False
+            _libc = ctypes.CDLL(None) if sys.platform.startswith("linux") else False
         except OSError:
             _libc = False
     return getattr(_libc, fn, None) if _libc else None
