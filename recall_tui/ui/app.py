@@ -28,6 +28,7 @@ KEPT_MODES = frozenset({"today", "booking", "checkin"})
 class RecallApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     ENABLE_COMMAND_PALETTE = False
+    DEFAULT_MODE = "today"  # the first frame is Today itself, no blank screen before it
     MODES = {"today": TodayScreen, "booking": lambda: _screen("booking", "BookingScreen"),
              "checkin": lambda: _screen("checkin", "CheckinScreen"),
              "noshow": lambda: _screen("noshow", "NoShowScreen"),
@@ -79,7 +80,6 @@ class RecallApp(App):
 
     # -- lifecycle ------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.switch_mode("today")
         if self.poll:
             self.call_after_refresh(self._start_polling)
 

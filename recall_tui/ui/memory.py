@@ -17,7 +17,7 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 def _glibc(fn: str):
     """A glibc function, or None. The process's own symbols (which include the C
-    library's) are asked directly: ``ctypes.util.find_library`` runs ``ldconfig``, 60 ms
+    library's) are asked directly: ``ctypes.util.find_library`` runs ``ldconfig``, ~6 ms
     at every start."""
     global _libc
     if _libc is None:
