@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -39,10 +40,7 @@ class Day:
 
 
 def counts_of(rows: list[Row]) -> dict[str, int]:
-    by_status: dict[str, int] = {}
-    for r in rows:
-        by_status[r.status] = by_status.get(r.status, 0) + 1
-    return counts_by_status(by_status)
+    return counts_by_status(Counter(r.status for r in rows))
 
 
 def counts_by_status(n: dict[str, int]) -> dict[str, int]:
