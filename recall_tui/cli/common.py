@@ -166,8 +166,6 @@ class Runner:
 @contextlib.contextmanager
 def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
     """Turn every failure into a message and an exit code; never a traceback."""
-    from ..store.database import Unavailable
-
     r = Runner(json_mode, config_path)
     try:
         yield r
@@ -179,8 +177,6 @@ def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
     except ConfigError as exc:
         r.fail(EXIT_ENV, {"code": "config", "field": exc.key, "message": str(exc)},
                f"recall.toml: {exc}")
-    except Unavailable as exc:
-        r.fail(EXIT_ENV, {"code": "database", "field": None, "message": str(exc)}, str(exc))
     except KeyboardInterrupt:
         r.fail(130, {"code": "interrupted", "field": None, "message": "interrupted"},
                "interrupted")

@@ -43,3 +43,44 @@ class NotFound(DomainError):
 
 class Refused(DomainError):
     exit_code = 3
+
+
+class EnvironmentFailure(DomainError):
+    """The environment failed, not the input: exit 4, with what to do about it.
+
+    Raised by the store (and config) in place of driver errors, so nothing above the store
+    reads a driver's error text."""
+
+    exit_code = 4
+
+
+class Unavailable(EnvironmentFailure):
+    """The database cannot be reached or opened."""
+
+    def __init__(self, en: str, vi: str | None = None, *, code: str = "db.unavailable",
+                 details: dict | None = None):
+        super().__init__(code, vi or f"Không mở được cơ sở dữ liệu: {en}", en, details=details)
+
+
+class NotSetUp(EnvironmentFailure):
+    """The database has no recall tables (or not all of them): run ``recall init``."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(
+            "db.not_set_up",
+            "Cơ sở dữ liệu chưa được khởi tạo: chạy `recall init`.",
+            "The database is not set up: run `recall init`.",
+            details={"detail": detail} if detail else None)
+
+
+class Busy(EnvironmentFailure):
+    """Another desk or job held the write lock for longer than we wait."""
+
+    def __init__(self, waited_s: float, holder: str = "another desk or job"):
+        super().__init__(
+            "db.busy",
+            f"Cơ sở dữ liệu đang bận ({holder} giữ khoá ghi) sau {waited_s:.0f} giây chờ; "
+            "thử lại sau ít phút.",
+            f"The database is busy ({holder} holds the write lock) after waiting "
+            f"{waited_s:.0f} s; try again in a few minutes.",
+            details={"waited_s": round(waited_s, 1), "holder": holder})

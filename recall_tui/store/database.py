@@ -19,13 +19,11 @@ from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ..core.errors import Unavailable
+
 BUSY_TIMEOUT_S = 30.0
 LIGHT_CACHE_KIB = 512  # SQLite page cache per connection of a light (desk) database
 LIGHT_STATEMENTS = 32  # prepared statements kept per connection (the driver keeps 128)
-
-
-class Unavailable(Exception):
-    """The database cannot be reached or opened (an environment failure: exit 4)."""
 
 
 def normalise_url(url: str) -> str:

@@ -66,7 +66,7 @@ def test_unreachable_database_exits_4(tmp_path, capsys):
     code = main(["today", "--config", str(f), "--json"])
     assert code == 4
     err = json.loads(capsys.readouterr().out)["error"]
-    assert err["code"] == "database"
+    assert err["code"] == "db.unavailable"
 
 
 def test_desk_cursor_blink_is_a_yes_or_no(tmp_path):
