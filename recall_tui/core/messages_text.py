@@ -27,6 +27,10 @@ PLACEHOLDERS = frozenset({
     "reply",
 })
 SEGMENT = 160  # GSM-7 characters in one SMS
+# Zalo ZNS templates take exactly the parameters they were registered with, from these.
+ZNS_PARAMS = ("patient_name", "code", "date", "time", "session", "queue_number", "place",
+              "weekday")
+ZNS_DEFAULT_PARAMS = ("patient_name", "date", "session", "queue_number", "code")
 
 WEEKDAYS = {
     "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),

@@ -127,9 +127,7 @@ def settings(cfg) -> Settings:
                     inbox_dir=folder("inbox_dir"))
 
 
-ZNS_PARAMS = ("patient_name", "code", "date", "time", "session", "queue_number", "place",
-              "weekday")
-ZNS_DEFAULT_PARAMS = ("patient_name", "date", "session", "queue_number", "code")
+ZNS_PARAMS, ZNS_DEFAULT_PARAMS = mt.ZNS_PARAMS, mt.ZNS_DEFAULT_PARAMS
 
 
 def _zalo_templates(raw: Any) -> dict[str, tuple[str, tuple[str, ...]]]:

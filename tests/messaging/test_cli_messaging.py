@@ -43,7 +43,9 @@ def test_bad_channel_settings_are_named_not_a_traceback(ctx, msg_config):
     msg_config.write_text(msg_config.read_text(encoding="utf-8").replace(
         'tls = "none"', 'tls = "maybe"'), encoding="utf-8")
     out = recall("remind", "--config", str(msg_config), "--now", "2026-11-25T08:30")
-    assert out.returncode == 1 and "channels.email.tls" in out.stderr
+    # refused as the configuration is read (exit 4, its line named), not at the first send
+    assert out.returncode == 4 and "channels.email.tls" in out.stderr
+    assert "recall.toml:" in out.stderr
     assert "Traceback" not in out.stderr
 
 

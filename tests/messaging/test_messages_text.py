@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recall_tui.config import parse
+from recall_tui.config import ConfigError, parse
 from recall_tui.core import messages_text as mt
 from recall_tui.core.errors import BadInput
 from recall_tui.services import messaging
@@ -109,6 +109,6 @@ def test_shipped_templates_never_name_a_reason_or_specialty():
 def test_a_mistyped_messages_setting_is_named(tmp_path):
     conf = tmp_path / "recall.toml"
     conf.write_text(TEST_TOML + '\n[messages]\ninbox_dri = "x"\n', encoding="utf-8")
-    with pytest.raises(BadInput) as exc:
-        messaging.settings(parse(conf.read_text(encoding="utf-8"), conf, env={}))
-    assert "inbox_dri" in exc.value.en and "inbox_dir" in exc.value.en
+    with pytest.raises(ConfigError) as exc:  # as the file is read, not at the first send
+        parse(conf.read_text(encoding="utf-8"), conf, env={})
+    assert exc.value.key == "messages.inbox_dri" and "inbox_dir" in str(exc.value)

@@ -44,7 +44,9 @@ async def test_decomposed_vietnamese_is_kept_composed(ui_cfg):
 async def test_keys_can_be_remapped_in_recall_toml(db_path):
     from recall_tui.config import parse
 
-    cfg = parse(TEST_TOML + '\n[keys]\n"today.checkin" = "k"\nbooking = "f9"\n', None,
+    # F9 was the statistics' key: it moves too (two actions on one key are refused)
+    cfg = parse(TEST_TOML + '\n[keys]\n"today.checkin" = "k"\nbooking = "f9"\n'
+                'statistics = "f12"\n', None,
                 env={"RECALL_DATABASE_URL": f"sqlite:///{db_path}"})
     app = make_app(cfg)
     async with app.run_test(size=(100, 30)) as pilot:
