@@ -11,28 +11,18 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from ..core.errors import BadInput
+from . import mapping_file
+from .mapping_file import APPOINTMENT_FIELDS, PATIENT_FIELDS, REQUIRED  # noqa: F401 (its fields)
 
-APPOINTMENT_FIELDS = ("external_id", "patient_mrn", "patient_name", "sex", "birth_date",
-                      "birth_year", "age", "phone", "clinic", "doctor", "day", "part",
-                      "booked_at", "status", "reminded", "cancelled_by", "late_cancel")
-PATIENT_FIELDS = ("mrn", "full_name", "sex", "birth_date", "birth_year", "phone", "phone2",
-                  "email", "address", "bhyt", "cccd", "language", "note")
-REQUIRED = {"appointments": ("patient_mrn", "day", "booked_at", "status"),
-            "patients": ("mrn", "full_name")}
 BOOLEAN_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True,
                  "no": False, "y": True, "n": False, "có": True, "không": False, "": None}
-
-
-def _bad(vi: str, en: str, field_name: str = "mapping") -> BadInput:
-    return BadInput("import.mapping", vi, en, field=field_name)
 
 
 @dataclass(frozen=True)
@@ -57,47 +47,16 @@ class Mapping:
 
 
 def load_mapping(path: str | Path, kind: str) -> Mapping:
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _bad(f"Không có tệp ánh xạ {p}.", f"No mapping file {p}.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _bad(f"{p}: không phải TOML hợp lệ: {exc}", f"{p}: not valid TOML: {exc}") \
-            from None
-    declared = data.get("kind", kind)
-    if declared != kind:
-        raise _bad(f"{p} là ánh xạ cho {declared!r}, không phải {kind!r}.",
-                   f"{p} maps {declared!r}, not {kind!r}.")
-    allowed = APPOINTMENT_FIELDS if kind == "appointments" else PATIENT_FIELDS
-    columns = data.get("columns") or {}
-    if not isinstance(columns, dict):
-        raise _bad(f"{p}: [columns] phải là bảng.", f"{p}: [columns] must be a table.")
-    for name in columns:
-        if name not in allowed:
-            raise _bad(f"{p}: trường không biết {name!r} (có: {', '.join(allowed)}).",
-                       f"{p}: unknown field {name!r} (known: {', '.join(allowed)}).")
-    missing = [f for f in REQUIRED[kind] if f not in columns]
-    if missing:
-        raise _bad(f"{p}: thiếu cột cho {', '.join(missing)} trong [columns].",
-                   f"{p}: [columns] must name a column for {', '.join(missing)}.")
-    formats = {k: (v,) if isinstance(v, str) else tuple(v)
-               for k, v in (data.get("formats") or {}).items()}
+    """The mapping file at ``path`` for an import of ``kind``; a wrong setting is a
+    BadInput naming the file, line and key (see ``mapping_file``)."""
+    f = mapping_file.read(path, kind)
+    formats = {k: tuple(v) for k, v in f.formats.model_dump(exclude_none=True).items()}
     values = {k: {str(raw): v for raw, v in table.items()}
-              for k, table in (data.get("values") or {}).items()}
-    tz = str(data.get("timezone", "Asia/Ho_Chi_Minh"))
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _bad(f"{p}: múi giờ không biết {tz!r}.", f"{p}: unknown time zone {tz!r}.") \
-            from None
-    return Mapping(kind=kind, columns={k: str(v) for k, v in columns.items()}, formats=formats,
-                   values=values, timezone=tz, clinic=data.get("clinic"),
-                   doctor=data.get("doctor"), part=str(data.get("part", "morning")),
-                   delimiter=str(data.get("delimiter", ",")),
-                   encoding=str(data.get("encoding", "utf-8-sig")), sheet=data.get("sheet"),
-                   unnamed=str(data.get("unnamed", "BN {mrn}")),
-                   region=str(data.get("region", "VN")))
+              for k, table in f.values.model_dump(exclude_none=True).items()}
+    return Mapping(kind=kind, columns=f.columns.model_dump(exclude_none=True),
+                   formats=formats, values=values, timezone=f.timezone, clinic=f.clinic,
+                   doctor=f.doctor, part=f.part, delimiter=f.delimiter, encoding=f.encoding,
+                   sheet=f.sheet, unnamed=f.unnamed, region=f.region)
 
 
 # -- reading files --------------------------------------------------------------------------

@@ -166,6 +166,45 @@ def test_a_broken_mapping_or_file_is_a_clear_error(recall, files, tmp_path):
     assert code == 1 and "VIT" in err and err.count("\n") <= 2
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # refused before any storage
+@pytest.mark.parametrize(("old", "new", "key", "words"), [
+    ('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Ho_Chi_Minh"\ncolour = "red"',
+     "colour", ("không có thiết lập này", "delimiter")),
+    ('age = "Age"', 'age = "Age"\ncolour = "Colour"', "columns.colour",
+     ("không có thiết lập này", "patient_mrn")),
+    ('[values.sex]', '[values.colour]', "values.colour", ("không có thiết lập này",)),
+    ('clinic = "NOI"', 'clinic = "NOI"\ndelimiter = ";;"', "delimiter", ("một ký tự",)),
+    ('clinic = "NOI"', 'clinic = "NOI"\nencoding = "klingon"', "encoding",
+     ("không biết bảng mã",)),
+    ('clinic = "NOI"', 'clinic = "NOI"\nunnamed = "BN {name}"', "unnamed", ("{mrn}",)),
+    ('clinic = "NOI"', 'clinic = "NOI"\npart = "noon"', "part", ("morning",)),
+    ('"Cancel" = "cancelled"\n', '"Cancel" = "cancelled"\n[formats]\nstatus = "%d"',
+     "formats.status", ("không có thiết lập này", "booked_at")),
+    ('booked_at = "Booked"\n', '', "columns.booked_at", ("thiếu: cột chứa booked_at",)),
+])
+def test_a_wrong_mapping_setting_is_named_with_file_line_and_key(recall, files, tmp_path, old,
+                                                                 new, key, words):
+    path, _ = files(GOOD)
+    text = APPT_MAP.replace(old, new, 1)
+    assert text != APPT_MAP
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    code, _, err = recall("import", "appointments", path, "--mapping", str(bad))
+    assert code == 1 and "Traceback" not in err
+    needle = (new or "[columns]").splitlines()[-1]
+    line = next(i + 1 for i, ln in enumerate(text.splitlines()) if needle in ln)
+    assert f"{bad}:{line}: {key}: " in err, err
+    for w in words:
+        assert w in err, err
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_folder_is_not_a_mapping(recall, files, tmp_path):
+    path, _ = files(GOOD)
+    code, _, err = recall("import", "appointments", path, "--mapping", str(tmp_path))
+    assert code == 1 and "là thư mục" in err and "Traceback" not in err
+
+
 PATIENT_MAP = """
 kind = "patients"
 [columns]
