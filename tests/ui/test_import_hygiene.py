@@ -18,16 +18,3 @@ def test_opening_the_app_module_imports_no_database_code():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
 
-
-def test_the_storage_and_services_import_no_orm():
-    """The tables are SQLAlchemy Core: SQLModel, pydantic and the ORM (~15 MB) stay out."""
-    code = ("import sys, recall_tui.store.database, recall_tui.store.tables\n"
-            "import recall_tui.services.context, recall_tui.services.today\n"
-            "import recall_tui.services.booking, recall_tui.services.patients\n"
-            "heavy = [m for m in sys.modules if m.split('.')[0] in ('sqlmodel', 'pydantic')"
-            " or m == 'sqlalchemy.orm' or m.startswith('sqlalchemy.orm.')]\n"
-            "print(','.join(sorted(heavy)))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ""
