@@ -140,11 +140,11 @@ def checkin(code: CodeArg, json_: JsonOpt = False, now: NowOpt = None, config: C
     with run(json_, config) as r:
         at = r.now(now)
         m = attendance.check_in(r.ctx, code=code, now=at)
-        auto = attendance.auto_book_next(r.ctx, m, now=at)
 
         def human(m):
             typer.echo(_moved(m))
             if m.next_order_id:
+                auto = m.next_booked
                 typer.echo(f"Chỉ định kế tiếp số {m.next_order_id}: {m.next_target:%d/%m/%Y}"
                            + (f" — đã hẹn {auto.display_code}" if auto else ""))
 

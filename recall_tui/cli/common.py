@@ -12,16 +12,16 @@ import contextlib
 import dataclasses
 import enum
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 import typer
 
 from ..config import Config, ConfigError, load
-from ..core.errors import BadInput, DomainError
+from ..core import parse
+from ..core.errors import DomainError
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 NowOpt = Annotated[str | None, typer.Option(
@@ -40,50 +40,22 @@ def set_global_config(path: str | None) -> None:
 
 # -- values ----------------------------------------------------------------------------------
 
-def parse_date(raw: str | None, field: str, *, today: date | None = None) -> date | None:
-    """ISO (2026-12-01) or Vietnamese (01/12/2026); also today, tomorrow, +N."""
-    if raw is None:
-        return None
-    s = raw.strip().lower()
-    if today is not None:
-        if s in ("today", "hom nay", "hôm nay"):
-            return today
-        if s in ("tomorrow", "mai", "ngay mai", "ngày mai"):
-            return today + timedelta(days=1)
-        if re.fullmatch(r"[+-]\d{1,4}", s):
-            return today + timedelta(days=int(s))
-    try:
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return date.fromisoformat(s)
-    except ValueError:
-        raise BadInput("date.invalid", f"Ngày không hợp lệ: {raw!r} (vd. 2026-12-01).",
-                       f"Not a valid date: {raw!r} (e.g. 2026-12-01).", field=field) from None
+def parse_date(raw: str | None, field: str, *, today: date | None = None,
+               future: bool = False) -> date | None:
+    """A date as the desk reads it (``core.parse``): ISO, 01/12/2026, 01.12.2026, 1/12,
+    hôm nay/today, mai/tomorrow, +3."""
+    return parse.parse_date(raw, field=field, today=today, future=future)
 
 
 def parse_time(raw: str | None, field: str = "time") -> time | None:
-    if raw is None:
-        return None
-    try:
-        return time.fromisoformat(raw.strip().replace("h", ":") if "h" in raw else raw.strip())
-    except ValueError:
-        raise BadInput("time.invalid", f"Giờ không hợp lệ: {raw!r} (vd. 08:30).",
-                       f"Not a valid time: {raw!r} (e.g. 08:30).", field=field) from None
+    """08:30, 8:30, 8h30 (``core.parse``)."""
+    return parse.parse_time(raw, field=field)
 
 
 def parse_now(raw: str | None, cfg: Config) -> datetime:
     if raw is None:
         return datetime.now(cfg.tz)
-    try:
-        value = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        raise BadInput("now.invalid", f"Thời điểm không hợp lệ: {raw!r}.",
-                       f"Not a valid instant: {raw!r} (e.g. 2026-11-25T09:00).",
-                       field="now") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=cfg.tz)
-    return value
+    return parse.parse_instant(raw, tz=cfg.tz, field="now")
 
 
 # -- output ------------------------------------------------------------------------------------

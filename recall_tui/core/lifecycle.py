@@ -123,25 +123,95 @@ class OrderStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     LAPSED = "lapsed"
 
+    @property
+    def vi(self) -> str:
+        return ORDER_STATUS_VI[self]
 
-ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.OPEN: frozenset({OrderStatus.BOOKED, OrderStatus.CANCELLED, OrderStatus.LAPSED,
-                                 OrderStatus.FULFILLED}),
-    OrderStatus.BOOKED: frozenset({OrderStatus.OPEN, OrderStatus.FULFILLED,
-                                   OrderStatus.CANCELLED, OrderStatus.LAPSED}),
-    OrderStatus.FULFILLED: frozenset({OrderStatus.BOOKED}),  # undo of a check-in
-    OrderStatus.CANCELLED: frozenset(),
-    OrderStatus.LAPSED: frozenset({OrderStatus.BOOKED, OrderStatus.FULFILLED}),
+
+ORDER_STATUS_VI = {
+    OrderStatus.OPEN: "Chưa hẹn", OrderStatus.BOOKED: "Đã hẹn", OrderStatus.FULFILLED: "Đã khám",
+    OrderStatus.CANCELLED: "Đã huỷ", OrderStatus.LAPSED: "Quá hạn",
 }
 
 
-def order_after_appointment(status: Status) -> OrderStatus:
-    """What an order becomes when its latest appointment reaches ``status``."""
-    if status in ATTENDED:
-        return OrderStatus.FULFILLED
-    if status in OPEN:
-        return OrderStatus.BOOKED
-    return OrderStatus.OPEN
+class OrderAction(enum.StrEnum):
+    BOOK = "book"            # a visit is booked for it
+    UNBOOK = "unbook"        # its visit was cancelled, missed or entered in error
+    FULFIL = "fulfil"        # its visit was attended (checked in)
+    UNFULFIL = "unfulfil"    # that check-in was undone
+    LAPSE = "lapse"          # its window ended without a visit
+    CANCEL = "cancel"        # withdrawn (by the clinic, or a series' next undone)
+
+
+ORDER_TRANSITIONS: dict[tuple[OrderStatus, OrderAction], OrderStatus] = {
+    (OrderStatus.OPEN, OrderAction.BOOK): OrderStatus.BOOKED,
+    (OrderStatus.LAPSED, OrderAction.BOOK): OrderStatus.BOOKED,  # late, but booked after all
+    (OrderStatus.BOOKED, OrderAction.UNBOOK): OrderStatus.OPEN,
+    (OrderStatus.BOOKED, OrderAction.FULFIL): OrderStatus.FULFILLED,
+    (OrderStatus.FULFILLED, OrderAction.UNFULFIL): OrderStatus.BOOKED,
+    (OrderStatus.OPEN, OrderAction.LAPSE): OrderStatus.LAPSED,
+    (OrderStatus.OPEN, OrderAction.CANCEL): OrderStatus.CANCELLED,
+    (OrderStatus.LAPSED, OrderAction.CANCEL): OrderStatus.CANCELLED,
+}
+
+# What an order awaits a call for: nobody is booked and the window is not over for good.
+ORDER_NEEDS_BOOKING = frozenset({OrderStatus.OPEN, OrderStatus.LAPSED})
+
+ORDER_ACTION_VI = {
+    OrderAction.BOOK: "đặt lịch cho", OrderAction.UNBOOK: "bỏ lịch của",
+    OrderAction.FULFIL: "hoàn tất", OrderAction.UNFULFIL: "hoàn tác",
+    OrderAction.LAPSE: "đánh dấu quá hạn", OrderAction.CANCEL: "huỷ",
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change of status the rules decided; the store writes exactly this, guarded by
+    ``from_`` (nobody changed it meanwhile)."""
+
+    from_: str
+    to: str
+    action: str
+
+
+def appointment_move(current: Status | str, action: Action | str) -> Move:
+    """The appointment's move for ``action``, or Refused naming the illegal move."""
+    return Move(Status(current).value, next_status(current, action).value, Action(action).value)
+
+
+def undo_move(current: Status | str, previous: Status | str | None, *, changed_on: date,
+              today: date, reason: str) -> Move:
+    """Undo of a check-in or a no-show (same day, with a reason) as a move."""
+    check = check_undo(current, previous, changed_on=changed_on, today=today, reason=reason)
+    return Move(Status(current).value, check.restores.value, "undo")
+
+
+def order_move(current: OrderStatus | str, action: OrderAction | str) -> Move:
+    """The order's move for ``action``, or Refused naming the illegal move."""
+    cur, act = OrderStatus(current), OrderAction(action)
+    try:
+        return Move(cur.value, ORDER_TRANSITIONS[(cur, act)].value, act.value)
+    except KeyError:
+        raise Refused(
+            "order.transition.illegal",
+            f"Không thể {ORDER_ACTION_VI[act]} chỉ định đang ở trạng thái “{cur.vi}”.",
+            f"Cannot {act.value} an order that is {cur.value}.",
+            details={"status": cur.value, "action": act.value}) from None
+
+
+def order_after(appointment_action: Action | str) -> OrderAction | None:
+    """What an appointment's move does to its order (None: nothing)."""
+    return {
+        Action.CHECK_IN: OrderAction.FULFIL,
+        Action.CANCEL: OrderAction.UNBOOK,
+        Action.NO_SHOW: OrderAction.UNBOOK,
+        Action.ENTERED_IN_ERROR: OrderAction.UNBOOK,
+    }.get(Action(appointment_action))
+
+
+# The status a new row starts in.
+NEW_APPOINTMENT = Status.BOOKED
+NEW_ORDER = OrderStatus.OPEN
 
 
 def is_late_cancellation(*, hours_before_start: float, late_hours: float = 24.0) -> bool:

@@ -1,113 +1,34 @@
 """Scheduling rules: target dates, windows, the doctor's order as said, suggestions.
 
 - Target date = visit date + interval, in the clinic's local calendar (months are calendar
-  months, clamped to the month's end: 31 Jan + 1 month = 28/29 Feb).
-- Default window = [target, target + 10 working days] (a follow-up slip's usual validity).
+  months, clamped to the month's end: 31 Jan + 1 month = 28/29 Feb). A series has its own
+  cadence: "sau 14 ngày, hàng tháng x 6" is a first visit after 14 days, then monthly.
+- Default window = [target, target + 10 working days] (a follow-up slip's usual validity);
+  the target always lies inside its window; an order may be given as a window alone.
+- Nothing is booked into a session that has started or ended, unless it is today's session
+  still open and the clinic takes walk-ins.
 - A suggestion is the least-loaded open session inside the window, ties to the nearest to
   target, honouring the patient's preferred parts of day and weekdays.
 """
 
 from __future__ import annotations
 
-import calendar as _cal
-import enum
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, tzinfo
 
 from .calendar import Calendar, Part
-from .errors import BadInput
-from .text import fold
+from .errors import BadInput, Refused
+from .parse import FollowUp, Interval, Series, Unit, add_months
 
-
-class Unit(enum.StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-
-
-@dataclass(frozen=True)
-class Interval:
-    count: int
-    unit: Unit
-
-    def after(self, day: date, times: int = 1) -> date:
-        n = self.count * times
-        if self.unit is Unit.DAY:
-            return day + timedelta(days=n)
-        if self.unit is Unit.WEEK:
-            return day + timedelta(weeks=n)
-        return add_months(day, n)
-
-    def __str__(self) -> str:
-        return f"{self.count} {self.unit.value}{'s' if self.count != 1 else ''}"
-
-    @property
-    def vi(self) -> str:
-        return f"{self.count} " + {"day": "ngày", "week": "tuần", "month": "tháng"}[self.unit]
+__all__ = ["Candidate", "FollowUp", "Interval", "OrderPlan", "Series", "Unit", "Window",
+           "add_months", "check_bookable", "check_window", "default_window", "lead_days",
+           "plan_order", "suggest"]
 
 
 def lead_days(day: date, booked_at: datetime, tz: tzinfo) -> int:
     """Lead time: the appointment's date minus the booking's local date, in days."""
     return (day - booked_at.astimezone(tz).date()).days
-
-
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year = day.year + month0 // 12
-    month = month0 % 12 + 1
-    last = _cal.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
-
-
-_UNIT_WORDS = {
-    "ngay": Unit.DAY, "n": Unit.DAY, "d": Unit.DAY, "day": Unit.DAY, "days": Unit.DAY,
-    "tuan": Unit.WEEK, "t": Unit.WEEK, "w": Unit.WEEK, "week": Unit.WEEK, "weeks": Unit.WEEK,
-    "wk": Unit.WEEK,
-    "thang": Unit.MONTH, "th": Unit.MONTH, "m": Unit.MONTH, "month": Unit.MONTH,
-    "months": Unit.MONTH, "mo": Unit.MONTH,
-}
-_INTERVAL_RE = re.compile(r"^(?:sau\s+|after\s+|in\s+)?(\d{1,3})\s*([a-z]+)(?:\s+(?:nua|sau|later))?$")
-_SERIES_RE = re.compile(
-    r"^(?P<every>hang thang|moi thang|monthly|hang tuan|moi tuan|weekly|"
-    r"(?:moi|every)\s+(?P<n>\d{1,3})\s*(?P<u>[a-z]+))\s*(?:x|lan|times|\*)?\s*(?P<count>\d{1,3})"
-    r"\s*(?:lan|times|x)?$"
-)
-_SERIES_UNITS = {"hang thang": Interval(1, Unit.MONTH), "moi thang": Interval(1, Unit.MONTH),
-                 "monthly": Interval(1, Unit.MONTH), "hang tuan": Interval(1, Unit.WEEK),
-                 "moi tuan": Interval(1, Unit.WEEK), "weekly": Interval(1, Unit.WEEK)}
-
-
-def parse_interval(raw: str, *, field: str = "interval") -> Interval:
-    """'14 ngày', '2 tuần', '3 tháng', 'sau 14 ngày', '14d', '2w', '3 months'."""
-    key = fold(raw).replace(" ", " ")
-    m = _INTERVAL_RE.match(key)
-    if not m or m.group(2) not in _UNIT_WORDS or int(m.group(1)) <= 0:
-        raise BadInput("interval.invalid",
-                       f"Khoảng tái khám không hiểu được: {raw!r} (ví dụ: 14 ngày, 2 tuần, 3 tháng).",
-                       f"Cannot read the interval {raw!r} (e.g. 14 days, 2 weeks, 3 months).",
-                       field=field)
-    return Interval(int(m.group(1)), _UNIT_WORDS[m.group(2)])
-
-
-def parse_series(raw: str, *, field: str = "series") -> tuple[Interval, int]:
-    """'monthly x 6', 'hàng tháng x 6', 'mỗi 2 tuần x 4', 'every 3 months x 4'."""
-    key = fold(raw)
-    m = _SERIES_RE.match(key)
-    interval: Interval | None = None
-    if m:
-        if m.group("n"):
-            unit = _UNIT_WORDS.get(m.group("u"))
-            if unit and int(m.group("n")) > 0:
-                interval = Interval(int(m.group("n")), unit)
-        else:
-            interval = _SERIES_UNITS.get(m.group("every"))
-    if not m or interval is None or not 1 <= int(m.group("count")) <= 120:
-        raise BadInput("series.invalid",
-                       f"Chuỗi tái khám không hiểu được: {raw!r} (ví dụ: hàng tháng x 6).",
-                       f"Cannot read the series {raw!r} (e.g. monthly x 6).", field=field)
-    return interval, int(m.group("count"))
 
 
 @dataclass(frozen=True)
@@ -129,6 +50,83 @@ def check_window(earliest: date, latest: date) -> Window:
         raise BadInput("window.order", "Ngày cuối của khoảng hẹn trước ngày đầu.",
                        "The window ends before it starts.", field="window")
     return Window(earliest, latest)
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    """What an order says once its rules are applied: when, within what, how it repeats."""
+
+    target: date
+    window: Window
+    interval: Interval | None  # the first follow-up after the visit, when said so
+    series: Series | None  # the series' own cadence and size
+
+
+def plan_order(*, visit: date, today: date, follow_up: FollowUp | None = None,
+               target: date | None = None, earliest: date | None = None,
+               latest: date | None = None,
+               window_for: Callable[[date], Window]) -> OrderPlan:
+    """The doctor's order as meant: a target from an interval after the visit (or the
+    series' cadence, or a date given, or the window's first day), inside its window."""
+    interval = follow_up.interval if follow_up else None
+    series = follow_up.series if follow_up else None
+    said = interval.after(visit) if interval else None
+    if target is not None and said is not None and target != said:
+        raise BadInput("order.target_and_interval",
+                       f"Ngày hẹn {target:%d/%m/%Y} khác {interval.vi} sau ngày khám "
+                       f"({said:%d/%m/%Y}): chỉ ghi một trong hai.",
+                       f"The target {target.isoformat()} is not {interval} after the visit "
+                       f"({said.isoformat()}): give one or the other.", field="target")
+    if target is None:
+        target = said
+    if target is None and series is not None:
+        target = series.every.after(visit)
+    if target is None:
+        target = earliest if earliest is not None else (today if latest is not None else None)
+    if target is None:
+        raise BadInput("order.when",
+                       "Cần khoảng tái khám (vd. 14 ngày), ngày hẹn, hoặc khoảng ngày hẹn.",
+                       "Give an interval (e.g. 14 days), a target date, or a window.",
+                       field="interval")
+    default = window_for(target)
+    window = check_window(earliest if earliest is not None else min(target, default.earliest),
+                          latest if latest is not None else default.latest)
+    if target not in window:
+        raise BadInput("order.target_outside",
+                       f"Ngày hẹn {target:%d/%m/%Y} nằm ngoài khoảng "
+                       f"{window.earliest:%d/%m/%Y}–{window.latest:%d/%m/%Y}.",
+                       f"The target {target.isoformat()} is outside its window "
+                       f"{window.earliest.isoformat()}..{window.latest.isoformat()}.",
+                       field="target")
+    if window.latest < today:
+        raise BadInput("order.past", "Khoảng ngày hẹn đã qua.", "The window is in the past.",
+                       field="latest")
+    if target < today:
+        raise BadInput("order.past", "Ngày tái khám đã qua.", "The target date is in the past.",
+                       field="target")
+    return OrderPlan(target=target, window=window, interval=interval, series=series)
+
+
+def check_bookable(*, day: date, starts: time, ends: time, now_local: datetime,
+                   walk_ins: bool, at_time: time | None = None) -> None:
+    """Refuse a session that has started or ended (Refused, exit 3), unless it is today's
+    session still open and the clinic takes walk-ins; a timed booking not in the past."""
+    today, clock = now_local.date(), now_local.time()
+    if day < today or (day == today and clock >= ends):
+        raise Refused("session.ended",
+                      f"Buổi khám {day:%d/%m/%Y} {starts:%H:%M}–{ends:%H:%M} đã kết thúc.",
+                      f"The session of {day.isoformat()} {starts:%H:%M}-{ends:%H:%M} has ended.",
+                      field="session", details={"day": day.isoformat()})
+    if day == today and clock >= starts and not walk_ins:
+        raise Refused("session.started",
+                      f"Buổi khám {day:%d/%m/%Y} đã bắt đầu lúc {starts:%H:%M}; phòng khám "
+                      "không nhận đặt thêm khi buổi đã bắt đầu.",
+                      f"The session of {day.isoformat()} started at {starts:%H:%M}; this "
+                      "clinic takes no bookings once a session has started.",
+                      field="session", details={"day": day.isoformat()})
+    if day == today and at_time is not None and at_time < clock:
+        raise Refused("time.past", f"Giờ {at_time:%H:%M} đã qua.",
+                      f"{at_time:%H:%M} has passed.", field="time")
 
 
 @dataclass(frozen=True)

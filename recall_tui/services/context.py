@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import grp
 import os
@@ -109,3 +110,15 @@ def require_text(value: str | None, field_name: str, vi: str, en: str) -> str:
     if not value or not value.strip():
         raise BadInput(f"{field_name}.missing", vi, en, field=field_name)
     return value.strip()
+
+
+@contextlib.contextmanager
+def writing(ctx: Context, within=None):
+    """The write transaction a use case runs in: its own, or the caller's (``within``), so
+    that one use case can be a step of another (the inbox cancels, the call list books, a
+    closed session moves) and everything commits or rolls back together."""
+    if within is not None:
+        yield within
+        return
+    with ctx.db.write() as conn:
+        yield conn

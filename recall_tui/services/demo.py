@@ -21,8 +21,8 @@ from ..core.lifecycle import Status
 from ..core.scheduling import lead_days
 from ..store import appointments as appt_repo
 from ..store import bulk, events
-from .booking import active_key, session_row
 from .context import Context
+from .steps import active_key, session_row
 
 FAMILY = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 3), ("Huỳnh", 2),
           ("Phan", 4.5), ("Vũ", 2.5), ("Võ", 1.5), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4),

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..core import codes, phones
 from ..core.errors import BadInput, NotFound
-from .attendance import CheckedIn, auto_book_next, check_in
+from .attendance import CheckedIn, check_in
 from .context import Context
 from .today import Row, day_list
 
@@ -50,6 +50,4 @@ def find_today(ctx: Context, *, query: str, now: datetime, clinic: str | None = 
 def check_in_any(ctx: Context, *, query: str, now: datetime,
                  clinic: str | None = None) -> tuple[Row, CheckedIn]:
     row = find_today(ctx, query=query, now=now, clinic=clinic)
-    done = check_in(ctx, code=row.code, now=now)
-    auto_book_next(ctx, done, now=now)
-    return row, done
+    return row, check_in(ctx, code=row.code, now=now)

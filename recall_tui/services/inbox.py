@@ -28,13 +28,11 @@ from pathlib import Path
 
 from ..core import replies
 from ..core.errors import BadInput, DomainError
-from ..core.lifecycle import Action
 from ..core.phones import normalise_phone
-from ..core.reminders import Kind
 from ..core.text import clean
 from ..store import outreach
 from ..store import replies as repo
-from .booking import _cancel_in, apply_move
+from .booking import cancel, confirm
 from .context import Context
 
 log = logging.getLogger("recall.inbox")
@@ -121,19 +119,23 @@ def _act(conn, ctx: Context, reply: Inbound, parsed: replies.Reply, text: str,
               appt=appt, now=now, note=f"{reply.channel} {reply.sender}: {text}"[:500])
         return Applied("unclear", parsed.code, why), appt.id if appt else None
     appt = chosen[0]
+    sp = conn.begin_nested()
     try:
         if parsed.intent is replies.Intent.CONFIRM:
             if appt.status == "confirmed":
+                sp.commit()
                 return Applied("already_confirmed", appt.code), appt.id
-            apply_move(conn, ctx, appt, Action.CONFIRM, now=now,
-                       event_details={"via": f"reply:{reply.channel}"})
+            confirm(ctx, code=appt.code, now=now, via=f"reply:{reply.channel}", within=conn)
+            sp.commit()
             return Applied("confirmed", appt.code), appt.id
         if parsed.intent is replies.Intent.CANCEL:
-            _cancel_in(conn, ctx, appt, action=Action.CANCEL, by="patient",
-                       reason=f"patient reply ({reply.channel})", now=now,
-                       notice=Kind.CANCELLATION)
+            cancel(ctx, code=appt.code, by="patient",
+                   reason=f"patient reply ({reply.channel})", now=now, within=conn)
+            sp.commit()
             return Applied("cancelled", appt.code), appt.id
+        sp.commit()
     except DomainError as exc:  # moved meanwhile: a person looks at it
+        sp.rollback()
         _task(conn, ctx, "reply_unclear", patient_id=appt.patient_id, appt=appt, now=now,
               note=f"{reply.channel} {reply.sender}: {text} ({exc.code})"[:500])
         return Applied("unclear", appt.code, exc.code), appt.id

@@ -444,7 +444,7 @@ class MessageView:
 def for_appointment(ctx: Context, *, code: str) -> list[MessageView]:
     """An appointment's messages and their states, in order (for the desk app)."""
     from ..store import messages as message_repo
-    from .booking import load_appointment
+    from .steps import load_appointment
 
     with ctx.db.read() as conn:
         appt = load_appointment(conn, code, lock=False)

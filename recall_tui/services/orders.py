@@ -1,18 +1,19 @@
-"""Follow-up orders: the doctor's instruction, as the desk records it."""
+"""Follow-up orders: the doctor's instruction, as the desk records it; and its withdrawal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..core import scheduling, text
-from ..core.errors import BadInput, NotFound
-from ..core.lifecycle import OrderStatus
-from ..core.scheduling import Interval
+from ..core import parse, scheduling, text
+from ..core.errors import BadInput
+from ..core.lifecycle import NEW_ORDER, OrderAction
 from ..store import events
 from ..store import orders as repo
-from .context import Context
-from .patients import resolve
+from ..store import patients as patient_repo
+from ..store.models import FollowUpOrder
+from . import steps
+from .context import Context, writing
 
 
 @dataclass(frozen=True)
@@ -27,86 +28,106 @@ class OrderInfo:
     interval: str | None
     series_index: int
     series_count: int | None
+    series_every: str | None
     instructions: str
     status: str
 
 
-def info(ctx: Context, row, mrn: str) -> OrderInfo:
+def info(ctx: Context, row: FollowUpOrder, mrn: str) -> OrderInfo:
     interval = f"{row.interval_count} {row.interval_unit}" if row.interval_count else None
+    every = f"{row.series_every_count} {row.series_every_unit}" \
+        if row.series_every_count else None
     return OrderInfo(id=row.id, patient_mrn=mrn, clinic=ctx.clinic_code(row.clinic_id),
                      doctor=ctx.doctor_code(row.doctor_id), target_date=row.target_date,
                      earliest=row.earliest, latest=row.latest, interval=interval,
                      series_index=row.series_index, series_count=row.series_count,
-                     instructions=row.instructions, status=row.status)
-
-
-def order_row(ctx: Context, *, patient_id: int, clinic_id: int, doctor_id: int | None,
-              target: date, earliest: date | None = None, latest: date | None = None,
-              interval: Interval | None = None, series_count: int | None = None,
-              series_index: int = 1, visit_date: date | None = None, reason: str = "",
-              instructions: str = "", previous_order_id: int | None = None,
-              series_root_id: int | None = None, now: datetime) -> dict:
-    """The row of a new order, its window defaulting to the clinic's working-day validity."""
-    clinic_code = ctx.clinic_code(clinic_id)
-    cc = ctx.cfg.clinic(clinic_code)
-    days = cc.window_working_days if cc else 10
-    default = scheduling.default_window(target, ctx.calendar, working_days=days,
-                                        clinic=clinic_code)
-    window = scheduling.check_window(earliest or default.earliest, latest or default.latest)
-    return {
-        "patient_id": patient_id, "clinic_id": clinic_id, "doctor_id": doctor_id,
-        "ordered_at": now, "visit_date": visit_date, "target_date": target,
-        "earliest": window.earliest, "latest": window.latest,
-        "interval_count": interval.count if interval else None,
-        "interval_unit": interval.unit.value if interval else None,
-        "series_count": series_count, "series_index": series_index,
-        "series_root_id": series_root_id, "previous_order_id": previous_order_id,
-        "reason": text.clean(reason), "instructions": text.clean(instructions),
-        "status": OrderStatus.OPEN.value, "created_by": ctx.actor,
-    }
+                     series_every=every, instructions=row.instructions, status=row.status)
 
 
 def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
         interval: str | None = None, target: date | None = None, visit_date: date | None = None,
         earliest: date | None = None, latest: date | None = None, series: str | None = None,
-        reason: str = "", instructions: str = "", now: datetime) -> OrderInfo:
-    """Record a follow-up order: an interval from the visit ("14 ngày") or a target date;
-    optionally a series ("hàng tháng x 6")."""
-    visit = visit_date or ctx.today(now)
-    series_count = None
-    iv = None
-    if series:
-        iv, series_count = scheduling.parse_series(series)
-    if interval:
-        iv = scheduling.parse_interval(interval)
-    if target is None:
-        if iv is None:
-            raise BadInput("order.when", "Cần khoảng tái khám (vd. 14 ngày) hoặc ngày hẹn.",
-                           "Give an interval (e.g. 14 days) or a target date.", field="interval")
-        target = iv.after(visit)
-    if target < ctx.today(now):
-        raise BadInput("order.past", "Ngày tái khám đã qua.", "The target date is in the past.",
-                       field="target")
+        reason: str = "", instructions: str = "", said: str | None = None, now: datetime,
+        within=None) -> OrderInfo:
+    """Record a follow-up order as the doctor means it: an interval after the visit
+    ("14 ngày", "1 năm"), a target date, or a window alone; optionally a series with its own
+    cadence ("hàng tháng x 6"). ``said`` is the same typed in one field, as the desk takes
+    it ("16/12", "sau 14 ngày, hàng tháng x 6"). The target lies inside the window; the
+    doctor works in the clinic."""
+    today = ctx.today(now)
+    visit = visit_date or today
+    if visit > today:
+        raise BadInput("order.visit_future", "Ngày khám chưa tới.",
+                       "The visit date is in the future.", field="visit")
+    follow = _follow_up(said, interval, series, today)
+    if said and follow is None:
+        target = parse.parse_order_text(said, today=today).target
     cid = ctx.clinic_id(clinic)
+    clinic_code = ctx.clinic_code(cid)
     did = ctx.doctor_id(doctor)
-    with ctx.db.write() as conn:
-        p = resolve(conn, patient)
-        row = order_row(ctx, patient_id=p.id, clinic_id=cid, doctor_id=did, target=target,
-                        earliest=earliest, latest=latest, interval=iv, series_count=series_count,
-                        visit_date=visit, reason=reason, instructions=instructions, now=now)
-        oid = repo.insert(conn, row)
-        if series_count:
+    steps.check_doctor_works_in(ctx, ctx.doctor_code(did), clinic_code)
+    plan = scheduling.plan_order(visit=visit, today=today, follow_up=follow, target=target,
+                                 earliest=earliest, latest=latest,
+                                 window_for=steps.window_for(ctx, clinic_code))
+    with writing(ctx, within) as conn:
+        p = steps.load_patient(conn, patient)
+        oid = repo.insert(conn, steps.order_row(
+            ctx, patient_id=p.id, clinic_id=cid, doctor_id=did, plan=plan, visit_date=visit,
+            reason=reason, instructions=instructions, now=now))
+        if plan.series:
             repo.set_series_root(conn, oid, oid)
         events.append(conn, at=now, actor=ctx.actor, kind="order.added", patient_id=p.id,
-                      order_id=oid, to_state="open",
-                      details={"target": target.isoformat(), "series": series_count})
+                      order_id=oid, to_state=NEW_ORDER.value,
+                      details={"target": plan.target.isoformat(),
+                               "series": plan.series.count if plan.series else None})
         return info(ctx, repo.get(conn, oid), p.mrn)
 
 
-def get(ctx: Context, *, order_id: int):
+def _follow_up(said: str | None, interval: str | None, series: str | None,
+               today: date) -> parse.FollowUp | None:
+    """The follow-up from the doctor's words: one field (``said``), or an interval and a
+    series given apart (the command line's --interval and --series)."""
+    parts: list[parse.FollowUp] = []
+    if said and said.strip():
+        words = parse.parse_order_text(said, today=today)
+        if words.follow_up is not None:
+            parts.append(words.follow_up)
+    if interval:
+        parts.append(parse.parse_follow_up(interval, field="interval"))
+    if series:
+        parts.append(parse.FollowUp(None, parse.parse_series(series, field="series")))
+    if not parts:
+        return None
+    intervals = [p.interval for p in parts if p.interval]
+    serieses = [p.series for p in parts if p.series]
+    if len(intervals) > 1 or len(serieses) > 1:
+        raise BadInput("follow_up.twice", "Khoảng tái khám hoặc chuỗi được ghi hai lần.",
+                       "The interval or the series is given twice.", field="interval")
+    return parse.FollowUp(intervals[0] if intervals else None,
+                          serieses[0] if serieses else None)
+
+
+def withdraw(ctx: Context, *, order_id: int, reason: str, now: datetime,
+             within=None) -> OrderInfo:
+    """The clinic withdraws an order that awaits a booking (its call tasks close)."""
+    why = text.clean(reason)
+    if not why:
+        raise BadInput("reason.missing", "Cần ghi lý do.", "A reason is needed.", field="reason")
+    with writing(ctx, within) as conn:
+        o = steps.load_order(conn, order_id, lock=True)
+        steps.move_order(conn, ctx, o, OrderAction.CANCEL, now=now, reason=why)
+        p = patient_repo.by_id(conn, o.patient_id)
+        return info(ctx, repo.get(conn, o.id), p.mrn)
+
+
+def get(ctx: Context, *, order_id: int) -> FollowUpOrder:
     with ctx.db.read() as conn:
-        row = repo.get(conn, order_id)
-        if row is None:
-            raise NotFound("order.unknown", f"Không có chỉ định số {order_id}.",
-                           f"No order number {order_id}.", field="order")
-        return row
+        return steps.load_order(conn, order_id)
+
+
+def open_for(ctx: Context, *, patient: str, clinic: str) -> list[OrderInfo]:
+    """The patient's orders in a clinic that await a booking (offered before making one)."""
+    cid = ctx.clinic_id(clinic)
+    with ctx.db.read() as conn:
+        p = steps.load_patient(conn, patient)
+        return [info(ctx, o, p.mrn) for o in repo.open_for(conn, p.id, cid)]

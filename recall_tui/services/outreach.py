@@ -12,7 +12,7 @@ from ..core.errors import NotFound, Refused
 from ..core.outreach import Outcome
 from ..store import calls, events
 from ..store import patients as patient_repo
-from .booking import Booked, _book_in, _booked, _check_order, _check_time, find_session
+from .booking import Booked, book
 from .context import Context
 
 REASONS = ("no_show", "lapsed", "change_requested", "message_failed", "reply_unclear")
@@ -138,19 +138,14 @@ def log_call(ctx: Context, *, task_id: int, outcome: str, now: datetime, note: s
 def rebook(ctx: Context, *, task_id: int, clinic: str, day: date, part: Part | str,
            now: datetime, doctor: str | None = None, at_time: time | None = None,
            note: str = "") -> Booked:
-    """Reached and rebooked: book the task's order into a session and close the task."""
-    spec = find_session(ctx, clinic=clinic, day=day, part=Part(part), doctor=doctor)
-    _check_time(spec, at_time)
+    """Reached and rebooked: book the task's order into a session and close the task (and
+    every other open task of that order) in one transaction."""
     with ctx.db.write() as conn:
         t = _load(conn, task_id)
         p = patient_repo.by_id(conn, t.patient_id)
-        order_id = t.order_id
-        if order_id is not None:
-            _check_order(conn, order_id, p.id, ctx.clinic_id(spec.clinic))
-        result = _book_in(conn, ctx, patient=p, spec=spec, at_time=at_time, order_id=order_id,
-                          overbook=False, overbook_reason=None, source="outreach",
-                          instructions="", now=now)
-        booked = _booked(ctx, p, spec, at_time, result)
+        booked = book(ctx, patient=p.mrn, clinic=clinic, day=day, part=part, doctor=doctor,
+                      at_time=at_time, order_id=t.order_id, source="outreach", now=now,
+                      within=conn)
         _record(conn, ctx, t, Outcome.REBOOKED, note=text.clean(note) or booked.display_code,
                 call_back_on=None, now=now)
         return booked

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, case, func, select
+from sqlalchemy.exc import IntegrityError
 
+from ..core.lifecycle import NEW_APPOINTMENT, Move
+from .errors import duplicate_from
+from .models import Appointment
+from .records import record_or_none
 from .rows import appointment, clinic, doctor, message, next_value, patient, patient_phone
 from .rows import session as session_t
 
@@ -27,32 +32,48 @@ _ACTIVE = select(appointment).where(appointment.c.active_key == bindparam("akey"
 
 
 def insert(conn: Connection, row: dict) -> int:
-    return int(conn.execute(_INSERT, row).scalar_one())
+    """A new appointment, in the status every appointment starts in. Raises ``Duplicate``
+    naming the constraint (``active_key``: the patient already has one that day and
+    clinic; ``slot_key``: the time is taken; the queue number)."""
+    try:
+        return int(conn.execute(_INSERT, {**row, "status": NEW_APPOINTMENT.value})
+                   .scalar_one())
+    except IntegrityError as exc:  # the transaction is lost: a caller that goes on after
+        #                            this must have opened a savepoint (``conn.begin_nested``)
+        dup = duplicate_from(exc)
+        if dup is None:
+            raise
+        raise dup from None
 
 
-def by_code(conn: Connection, code: str, *, lock: bool = False):
+def by_code(conn: Connection, code: str, *, lock: bool = False) -> Appointment | None:
     q = select(appointment).where(appointment.c.code == code)
     if lock and conn.dialect.name == "postgresql":
         q = q.with_for_update()
-    return conn.execute(q).first()
+    return record_or_none(Appointment, conn.execute(q).first())
 
 
-def by_id(conn: Connection, aid: int, *, lock: bool = False):
+def by_id(conn: Connection, aid: int, *, lock: bool = False) -> Appointment | None:
     q = select(appointment).where(appointment.c.id == aid)
     if lock and conn.dialect.name == "postgresql":
         q = q.with_for_update()
-    return conn.execute(q).first()
+    return record_or_none(Appointment, conn.execute(q).first())
 
 
-def active_for(conn: Connection, active_key: str):
-    return conn.execute(_ACTIVE, {"akey": active_key}).first()
+def active_for(conn: Connection, active_key: str) -> Appointment | None:
+    return record_or_none(Appointment, conn.execute(_ACTIVE, {"akey": active_key}).first())
 
 
-def move(conn: Connection, aid: int, version: int, values: dict) -> bool:
-    """Update one appointment if nobody changed it since it was read (optimistic)."""
+def write_move(conn: Connection, appt: Appointment, move: Move, *, at: datetime,
+               values: dict | None = None) -> bool:
+    """Write a move ``core.lifecycle`` decided, with the facts that go with it; only if
+    nobody changed the appointment since it was read (version and status): else False."""
     res = conn.execute(appointment.update()
-                       .where(appointment.c.id == aid, appointment.c.version == version)
-                       .values(version=appointment.c.version + 1, **values))
+                       .where(appointment.c.id == appt.id,
+                              appointment.c.version == appt.version,
+                              appointment.c.status == move.from_)
+                       .values(version=appointment.c.version + 1, status=move.to,
+                               previous_status=move.from_, status_at=at, **(values or {})))
     return res.rowcount == 1
 
 

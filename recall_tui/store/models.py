@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, SQLModel
 
 from .types import Instant
@@ -305,3 +306,8 @@ class CallAttempt(SQLModel, table=True):
     outcome: str = _text(24)
     note: str | None = _text(default=None, nullable=True)
     call_back_on: date | None = Field(default=None, nullable=True)
+
+
+# Instances are made from Core rows (``records.record``) without an ORM session; their
+# attributes need the mappers configured once, here, rather than at a first query.
+configure_mappers()

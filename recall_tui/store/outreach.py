@@ -23,3 +23,12 @@ def close_for_appointment(conn: Connection, appointment_id: int, *, outcome: str
                  .where(outreach_task.c.appointment_id == appointment_id,
                         outreach_task.c.status == "open")
                  .values(status="closed", outcome=outcome, open_key=None))
+
+
+def close_for_order(conn: Connection, order_id: int, *, outcome: str) -> int:
+    """Close every open task of an order (it was booked, fulfilled or withdrawn)."""
+    res = conn.execute(outreach_task.update()
+                       .where(outreach_task.c.order_id == order_id,
+                              outreach_task.c.status == "open")
+                       .values(status="closed", outcome=outcome, open_key=None))
+    return res.rowcount

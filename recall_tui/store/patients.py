@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, bindparam, case, func, or_, select
 
+from .models import Patient, PatientPhone
+from .records import PatientRecord, patient_record, record, record_or_none
 from .rows import name_token, next_value, patient, patient_phone
 
 COLUMNS = [patient.c.id, patient.c.mrn, patient.c.full_name, patient.c.birth_date,
@@ -51,16 +53,23 @@ _PHONES = select(patient_phone).where(patient_phone.c.patient_id == bindparam("p
     .order_by(patient_phone.c.position)
 
 
-def by_mrn(conn: Connection, mrn: str):
-    return conn.execute(_BY_MRN, {"mrn": mrn}).first()
+def by_mrn(conn: Connection, mrn: str) -> Patient | None:
+    return record_or_none(Patient, conn.execute(_BY_MRN, {"mrn": mrn}).first())
 
 
-def by_id(conn: Connection, pid: int):
-    return conn.execute(select(patient).where(patient.c.id == pid)).first()
+def by_id(conn: Connection, pid: int) -> Patient | None:
+    return record_or_none(Patient, conn.execute(select(patient).where(patient.c.id == pid))
+                          .first())
 
 
-def phones(conn: Connection, pid: int) -> list:
-    return list(conn.execute(_PHONES, {"pid": pid}))
+def phones(conn: Connection, pid: int) -> list[PatientPhone]:
+    return [record(PatientPhone, r) for r in conn.execute(_PHONES, {"pid": pid})]
+
+
+def full_record(conn: Connection, pid: int) -> PatientRecord | None:
+    """The patient with phones in order and consent, channels and parts decoded."""
+    row = by_id(conn, pid)
+    return None if row is None else patient_record(row, phones(conn, pid))
 
 
 def phones_of(conn: Connection, pids: Sequence[int]) -> dict[int, list]:

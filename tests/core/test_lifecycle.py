@@ -18,12 +18,15 @@ from recall_tui.core.lifecycle import (
     TRANSITIONS,
     UNDOABLE,
     Action,
+    OrderAction,
     OrderStatus,
     Status,
     check_undo,
     is_late_cancellation,
     next_status,
-    order_after_appointment,
+    order_after,
+    order_move,
+    undo_move,
 )
 
 PROPS = settings(max_examples=300, deadline=None)
@@ -136,23 +139,28 @@ def test_from_booked_every_path_ends_in_a_known_place(seq):
         except Refused:
             pass
     assert status in TERMINAL | OPEN | {Status.CHECKED_IN}
-    # the order the appointment belongs to moves along the order table
-    assert order_after_appointment(status) in OrderStatus
 
 
 @PROPS
 @given(actions)
 def test_order_follows_its_appointment_along_the_order_table(seq):
-    status = Status.BOOKED
-    order = order_after_appointment(status)
+    """Whatever its visit goes through, the order's moves are legal moves of its own table,
+    and it ends booked while the visit waits, fulfilled once attended, open once not."""
+    status, order = Status.BOOKED, OrderStatus.BOOKED
     for action in seq:
         try:
             status = next_status(status, action)
         except Refused:
             continue
-        new_order = order_after_appointment(status)
-        assert new_order == order or new_order in ORDER_TRANSITIONS[order], (order, new_order)
-        order = new_order
+        effect = order_after(action)
+        if effect is not None:
+            order = OrderStatus(order_move(order, effect).to)  # raises on an illegal move
+    if status in OPEN or status is Status.RESCHEDULED:
+        assert order is OrderStatus.BOOKED
+    elif status in ATTENDED:
+        assert order is OrderStatus.FULFILLED
+    else:
+        assert order is OrderStatus.OPEN
 
 
 # --- undo ---------------------------------------------------------------------------------
@@ -225,23 +233,55 @@ def test_undo_property(prefix, last, days_ago, reason):
 
 # --- orders -----------------------------------------------------------------------------
 
-def test_order_after_appointment():
-    assert order_after_appointment(Status.BOOKED) is OrderStatus.BOOKED
-    assert order_after_appointment(Status.CONFIRMED) is OrderStatus.BOOKED
-    assert order_after_appointment(Status.CHECKED_IN) is OrderStatus.FULFILLED
-    assert order_after_appointment(Status.COMPLETED) is OrderStatus.FULFILLED
-    for s in (Status.CANCELLED, Status.NO_SHOW, Status.RESCHEDULED, Status.ENTERED_IN_ERROR):
-        assert order_after_appointment(s) is OrderStatus.OPEN
+def test_what_a_visit_does_to_its_order():
+    assert order_after(Action.CHECK_IN) is OrderAction.FULFIL
+    for a in (Action.CANCEL, Action.NO_SHOW, Action.ENTERED_IN_ERROR):
+        assert order_after(a) is OrderAction.UNBOOK
+    for a in (Action.CONFIRM, Action.COMPLETE, Action.RESCHEDULE):
+        assert order_after(a) is None  # a move keeps its order booked
 
 
 def test_order_table():
-    assert set(ORDER_TRANSITIONS) == set(OrderStatus)
-    assert ORDER_TRANSITIONS[OrderStatus.CANCELLED] == frozenset()
-    assert OrderStatus.FULFILLED in ORDER_TRANSITIONS[OrderStatus.OPEN]
-    assert OrderStatus.BOOKED in ORDER_TRANSITIONS[OrderStatus.FULFILLED]  # undo of a check-in
-    assert OrderStatus.LAPSED in ORDER_TRANSITIONS[OrderStatus.OPEN]
-    for status, targets in ORDER_TRANSITIONS.items():
-        assert status not in targets
+    assert order_move("open", "book").to == "booked"
+    assert order_move("lapsed", "book").to == "booked"  # booked late after all
+    assert order_move("booked", "fulfil").to == "fulfilled"
+    assert order_move("fulfilled", "unfulfil").to == "booked"  # undo of a check-in
+    assert order_move("open", "lapse").to == "lapsed"
+    assert order_move("booked", "unbook").to == "open"
+    for (status, _action), target in ORDER_TRANSITIONS.items():
+        assert status is not target
+    assert not any(s is OrderStatus.CANCELLED for s, _a in ORDER_TRANSITIONS)  # final
+
+
+@pytest.mark.parametrize(("status", "action"), [
+    ("cancelled", "book"), ("fulfilled", "book"), ("booked", "book"), ("booked", "lapse"),
+    ("open", "fulfil"), ("booked", "cancel"), ("lapsed", "lapse")])
+def test_illegal_order_moves_are_refused_in_both_languages(status, action):
+    with pytest.raises(Refused) as info:
+        order_move(status, action)
+    assert info.value.code == "order.transition.illegal"
+    assert info.value.vi != info.value.en
+
+
+@PROPS
+@given(st.lists(st.sampled_from(list(OrderAction)), max_size=20))
+def test_an_order_never_leaves_cancelled_or_reaches_an_unknown_state(seq):
+    status = OrderStatus.OPEN
+    for a in seq:
+        try:
+            status = OrderStatus(order_move(status, a).to)
+        except Refused:
+            continue
+        assert status in OrderStatus
+    if OrderStatus.CANCELLED in [status]:
+        for a in OrderAction:
+            with pytest.raises(Refused):
+                order_move(status, a)
+
+
+def test_undo_move_restores_the_state_before():
+    m = undo_move("checked_in", "confirmed", changed_on=TODAY, today=TODAY, reason="Nhầm")
+    assert (m.from_, m.to, m.action) == ("checked_in", "confirmed", "undo")
 
 
 @pytest.mark.parametrize(("hours", "late"), [(0.5, True), (23.9, True), (24, False), (72, False),

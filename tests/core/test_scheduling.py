@@ -3,108 +3,31 @@
 from __future__ import annotations
 
 import calendar as pycal
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recall_tui.core.calendar import Calendar, Closure, Part, SessionTemplate, vietnam_holidays
-from recall_tui.core.errors import BadInput
+from recall_tui.core.errors import BadInput, Refused
+from recall_tui.core.parse import FollowUp, Series
 from recall_tui.core.scheduling import (
     Candidate,
     Interval,
     Unit,
     Window,
     add_months,
+    check_bookable,
     check_window,
     default_window,
-    parse_interval,
-    parse_series,
+    plan_order,
     suggest,
 )
 
 PROPS = settings(max_examples=300, deadline=None)
 HOLIDAYS = vietnam_holidays(range(2025, 2028))
-
-
-# --- intervals ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("raw", "count", "unit"), [
-    ("14 ngày", 14, Unit.DAY), ("14 ngay", 14, Unit.DAY), ("14 NGÀY", 14, Unit.DAY),
-    ("sau 14 ngày", 14, Unit.DAY), ("14 ngày nữa", 14, Unit.DAY), ("14d", 14, Unit.DAY),
-    ("14 days", 14, Unit.DAY), ("1 day", 1, Unit.DAY), ("in 10 days", 10, Unit.DAY),
-    ("2 tuần", 2, Unit.WEEK), ("2 tuan", 2, Unit.WEEK), ("2w", 2, Unit.WEEK),
-    ("2 weeks", 2, Unit.WEEK), ("after 2 weeks", 2, Unit.WEEK), ("1 tuần sau", 1, Unit.WEEK),
-    ("3 tháng", 3, Unit.MONTH), ("3 thang", 3, Unit.MONTH), ("3 months", 3, Unit.MONTH),
-    ("3th", 3, Unit.MONTH), ("6 mo", 6, Unit.MONTH), ("  1   tháng  ", 1, Unit.MONTH),
-    ("3 weeks later", 3, Unit.WEEK),
-])
-def test_parse_interval(raw, count, unit):
-    assert parse_interval(raw) == Interval(count, unit)
-
-
-def test_parse_interval_from_decomposed_input():
-    import unicodedata
-
-    assert parse_interval(unicodedata.normalize("NFD", "3 tháng")) == Interval(3, Unit.MONTH)
-
-
-@pytest.mark.parametrize("raw", ["", "ngày", "0 ngày", "14", "mười bốn ngày", "14 giờ",
-                                 "1000 ngày", "ngày 14", "3 năm"])
-def test_parse_interval_rejects(raw):
-    with pytest.raises(BadInput) as info:
-        parse_interval(raw, field="follow_up")
-    assert info.value.field == "follow_up"
-    assert info.value.code == "interval.invalid"
-
-
-def test_interval_words():
-    assert str(Interval(1, Unit.MONTH)) == "1 month"
-    assert str(Interval(14, Unit.DAY)) == "14 days"
-    assert Interval(2, Unit.WEEK).vi == "2 tuần"
-    assert Interval(3, Unit.MONTH).vi == "3 tháng"
-
-
-@PROPS
-@given(st.integers(1, 999), st.sampled_from([
-    ("ngày", Unit.DAY), ("ngay", Unit.DAY), ("days", Unit.DAY), ("d", Unit.DAY),
-    ("tuần", Unit.WEEK), ("TUẦN", Unit.WEEK), ("weeks", Unit.WEEK), ("w", Unit.WEEK),
-    ("tháng", Unit.MONTH), ("Tháng", Unit.MONTH), ("months", Unit.MONTH), ("th", Unit.MONTH),
-]), st.sampled_from(["", " ", "  "]), st.sampled_from(["", "sau ", "after "]))
-def test_parse_interval_property(n, word_unit, gap, lead):
-    word, unit = word_unit
-    assert parse_interval(f"{lead}{n}{gap}{word}") == Interval(n, unit)
-    assert parse_interval(str(Interval(n, unit))) == Interval(n, unit)
-    assert parse_interval(Interval(n, unit).vi) == Interval(n, unit)
-
-
-@pytest.mark.parametrize(("raw", "interval", "count"), [
-    ("hàng tháng x 6", Interval(1, Unit.MONTH), 6),
-    ("hằng tháng x 6", Interval(1, Unit.MONTH), 6),
-    ("hang thang x6", Interval(1, Unit.MONTH), 6),
-    ("mỗi tháng 6 lần", Interval(1, Unit.MONTH), 6),
-    ("monthly x 6", Interval(1, Unit.MONTH), 6),
-    ("hàng tuần x 4", Interval(1, Unit.WEEK), 4),
-    ("weekly 4 times", Interval(1, Unit.WEEK), 4),
-    ("mỗi 2 tuần x 4", Interval(2, Unit.WEEK), 4),
-    ("mỗi 3 tháng x 4", Interval(3, Unit.MONTH), 4),
-    ("every 3 months x 4", Interval(3, Unit.MONTH), 4),
-    ("every 10 days x 3", Interval(10, Unit.DAY), 3),
-    ("monthly * 12", Interval(1, Unit.MONTH), 12),
-])
-def test_parse_series(raw, interval, count):
-    assert parse_series(raw) == (interval, count)
-
-
-@pytest.mark.parametrize("raw", ["", "hàng tháng", "monthly x 0", "monthly x 121",
-                                 "mỗi 0 tuần x 4", "every 3 fortnights x 2", "x 6",
-                                 "hàng năm x 2"])
-def test_parse_series_rejects(raw):
-    with pytest.raises(BadInput) as info:
-        parse_series(raw)
-    assert info.value.code == "series.invalid"
-    assert info.value.field == "series"
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -313,3 +236,102 @@ def test_suggest_does_not_depend_on_the_order_of_candidates(pool):
     a = suggest(pool, target=BASE + timedelta(days=5), window=window)
     b = suggest(list(reversed(pool)), target=BASE + timedelta(days=5), window=window)
     assert a == b
+
+
+# --- the order as the doctor means it -------------------------------------------------------
+
+
+
+VISIT = date(2026, 12, 2)
+
+
+def _window(target):
+    return Window(target, target + timedelta(days=14))
+
+
+def test_target_outside_its_own_window_is_refused():
+    with pytest.raises(BadInput) as info:
+        plan_order(visit=VISIT, today=VISIT, target=date(2026, 12, 30),
+                   earliest=date(2026, 12, 10), latest=date(2026, 12, 18), window_for=_window)
+    assert info.value.code == "order.target_outside"
+
+
+def test_a_window_alone_is_an_order():
+    p = plan_order(visit=VISIT, today=VISIT, earliest=date(2026, 12, 10),
+                   latest=date(2026, 12, 18), window_for=_window)
+    assert p.target == date(2026, 12, 10)
+    assert p.window == Window(date(2026, 12, 10), date(2026, 12, 18))
+    p = plan_order(visit=VISIT, today=VISIT, latest=date(2026, 12, 18), window_for=_window)
+    assert p.window == Window(VISIT, date(2026, 12, 18))
+
+
+def test_an_interval_with_a_window():
+    p = plan_order(visit=VISIT, today=VISIT, follow_up=FollowUp(Interval(14, Unit.DAY), None),
+                   earliest=date(2026, 12, 10), latest=date(2026, 12, 20), window_for=_window)
+    assert p.target == date(2026, 12, 16)
+
+
+def test_a_series_keeps_its_own_cadence():
+    monthly = Series(Interval(1, Unit.MONTH), 6)
+    p = plan_order(visit=VISIT, today=VISIT,
+                   follow_up=FollowUp(Interval(14, Unit.DAY), monthly), window_for=_window)
+    assert p.target == date(2026, 12, 16) and p.series == monthly
+    p = plan_order(visit=VISIT, today=VISIT, follow_up=FollowUp(None, monthly),
+                   window_for=_window)
+    assert p.target == date(2027, 1, 2)
+
+
+@PROPS
+@given(st.integers(1, 400), st.integers(-30, 30), st.integers(0, 30))
+def test_the_target_always_lies_inside_its_window(days, early, late):
+    target = VISIT + timedelta(days=days)
+    earliest, latest = target + timedelta(days=early), target + timedelta(days=late)
+    try:
+        p = plan_order(visit=VISIT, today=VISIT, target=target, earliest=earliest,
+                       latest=latest, window_for=_window)
+    except BadInput as exc:
+        assert early > 0 or earliest > latest or exc.code == "order.past"
+    else:
+        assert p.window.earliest <= p.target <= p.window.latest
+        assert p.target >= VISIT
+
+
+TZ7 = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _at(h, m=0, day=VISIT):
+    return datetime.combine(day, time(h, m), tzinfo=TZ7)
+
+
+def test_a_session_that_has_ended_or_started_is_not_bookable():
+    kw = {"day": VISIT, "starts": time(7), "ends": time(11, 30)}
+    check_bookable(**kw, now_local=_at(6, 59), walk_ins=False)
+    with pytest.raises(Refused) as info:
+        check_bookable(**kw, now_local=_at(7, 0), walk_ins=False)
+    assert info.value.code == "session.started"
+    check_bookable(**kw, now_local=_at(9, 0), walk_ins=True)  # a walk-in clinic
+    with pytest.raises(Refused) as info:
+        check_bookable(**kw, now_local=_at(22, 46), walk_ins=True)
+    assert info.value.code == "session.ended"
+    with pytest.raises(Refused):
+        check_bookable(**kw, now_local=_at(6, 0, VISIT + timedelta(days=1)), walk_ins=True)
+    with pytest.raises(Refused) as info:
+        check_bookable(**kw, now_local=_at(9, 0), walk_ins=True, at_time=time(8, 30))
+    assert info.value.code == "time.past"
+
+
+@PROPS
+@given(st.integers(-2, 2), st.integers(0, 23 * 60 + 59), st.booleans())
+def test_bookable_exactly_when_the_session_is_ahead_or_open_for_walk_ins(day_off, minute,
+                                                                         walk_ins):
+    day = VISIT + timedelta(days=day_off)
+    now = datetime.combine(VISIT, time(minute // 60, minute % 60), tzinfo=TZ7)
+    starts, ends = time(13, 30), time(16, 30)
+    ahead = (day, starts) > (VISIT, now.time())
+    open_now = day == VISIT and starts <= now.time() < ends
+    try:
+        check_bookable(day=day, starts=starts, ends=ends, now_local=now, walk_ins=walk_ins)
+        ok = True
+    except Refused:
+        ok = False
+    assert ok == (ahead or (walk_ins and open_now))

@@ -9,9 +9,8 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -33,8 +32,8 @@ name = "Khám Nội"
 clinic = "NOI"
 days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 part = "evening"
-start = "00:00"
-end = "23:59"
+start = "07:00"
+end = "23:00"
 capacity = 30
 
 [database]
@@ -88,9 +87,9 @@ def test_find_book_and_check_in_in_a_real_terminal(tmp_path):
     _recall("init", cfg=cfg)
     _recall("patient", "add", "--name", "Trương Thị Xuân Mai", "--phone", "0909 888 777",
             "--born", "1970", cfg=cfg)
-    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    today = date(2026, 12, 3)  # the desk's clock stands at 06:30, before the session opens
     exe = Path(sys.executable).with_name("recall")
-    term = Terminal(f"{exe} --config {cfg}")
+    term = Terminal(f"{exe} --config {cfg} --now {today.isoformat()}T06:30")
     try:
         term.wait_for("Hẹn 0")
         term.keys("F3")

@@ -11,6 +11,7 @@ from recall_tui.core.codes import display_code
 from recall_tui.services import booking, inbox, messaging, patients
 from recall_tui.services.inbox import Inbound
 from recall_tui.services.patients import PhoneIn
+from recall_tui.store import messages as messages_repo
 from recall_tui.store import outreach
 from recall_tui.store import replies as reply_repo
 
@@ -58,7 +59,7 @@ def test_huy_cancels_by_the_patient_and_stops_its_reminders(ctx, now):
     assert status(ctx, b.code) == "cancelled"
     with ctx.db.read() as conn:
         appt = booking.load_appointment(conn, b.code, lock=False)
-        msgs = booking.messages.for_appointment(conn, appt.id)
+        msgs = messages_repo.for_appointment(conn, appt.id)
     assert appt.cancelled_by == "patient"
     assert all(m.status != "pending" for m in msgs if m.kind == "reminder")
 

@@ -56,7 +56,7 @@ def test_a_long_list_goes_on_with_the_head_on_every_page():
 
 @pytest.fixture
 def day_booked(ctx):
-    now = datetime(2026, 11, 25, 7, 0, tzinfo=ctx.tz)
+    now = datetime(2026, 11, 25, 6, 30, tzinfo=ctx.tz)
     hong = patients.add(ctx, name="Nguyễn Thị Hồng", phones_in=[PhoneIn("0912 345 678")],
                         birth_date=date(1962, 3, 5), now=now)
     duc = patients.add(ctx, name="Trần Văn Đức", phones_in=[PhoneIn("0987 654 321")],

@@ -74,9 +74,10 @@ def test_closed_days_holidays_and_past_are_refused(ctx, now):
     with pytest.raises(Refused, match="no afternoon"):  # Saturday afternoon has no session
         booking.book(ctx, patient=p.mrn, clinic="NOI", day=date(2026, 11, 28),
                      part="afternoon", now=now)
-    with pytest.raises(Refused, match="past"):
+    with pytest.raises(Refused, match="ended") as exc:
         booking.book(ctx, patient=p.mrn, clinic="NOI", day=date(2026, 11, 23), part="morning",
                      now=now)
+    assert exc.value.code == "session.ended"
 
 
 def test_ambiguous_session_lists_doctors_and_doctor_chooses(ctx, now):
@@ -155,8 +156,9 @@ def test_sweep_marks_no_shows_after_grace_and_lists_them(ctx, now):
     p = add_patient(ctx, now)
     q = add_patient(ctx, now, "Trần Văn An", "0903111222")
     wed = now.date()
-    b1 = booking.book(ctx, patient=p.mrn, clinic="NOI", day=wed, part="morning", now=now)
-    b2 = booking.book(ctx, patient=q.mrn, clinic="NOI", day=wed, part="morning", now=now)
+    early = now.replace(hour=6)
+    b1 = booking.book(ctx, patient=p.mrn, clinic="NOI", day=wed, part="morning", now=early)
+    b2 = booking.book(ctx, patient=q.mrn, clinic="NOI", day=wed, part="morning", now=early)
     attendance.check_in(ctx, code=b2.code, now=now)
     # the morning ends 11:30; grace 60 min: nothing at 12:00, b1 at 12:31
     assert attendance.sweep(ctx, now=now.replace(hour=12)).no_shows == []

@@ -66,7 +66,7 @@ def test_check_in_by_phone_mrn_queue_or_slip_code(ctx, now):
     ba = booking.book(ctx, patient=a.mrn, clinic="NOI", day=now.date(), part="afternoon",
                       now=now)
     bb = booking.book(ctx, patient=b.mrn, clinic="TM", day=now.date(), part="morning",
-                      doctor="BS1", now=now)
+                      doctor="BS1", now=now.replace(hour=6))
     with pytest.raises(BadInput):  # queue 1 in two sessions: ask for more
         check_in_any(ctx, query="1", now=now)
     row, done = check_in_any(ctx, query="0903.111.222", now=now)
@@ -103,15 +103,28 @@ def test_closing_a_session_can_move_everyone_to_another_session(ctx, now):
         booking.book(ctx, patient=p.mrn, clinic="NOI", day=THU, part="morning", now=now)
     key = f"NOI|-|{THU.isoformat()}|morning"
     small = f"NOI|-|{THU.isoformat()}|afternoon"  # capacity 2: room for both
-    fri = f"NOI|-|{(THU + timedelta(days=1)).isoformat()}|afternoon"
-    booking.book(ctx, patient=patients.add(ctx, name="Đỗ Văn C", now=now).mrn, clinic="NOI",
-                 day=THU + timedelta(days=1), part="afternoon", now=now)
-    with pytest.raises(Refused):  # Friday afternoon has one place left: all or none
-        sessions_admin.close_session(ctx, key=key, reason="họp", now=now, move_to=fri)
-    still = {x.key: x for x in booking.loads(ctx, clinic="NOI", start=THU, end=THU)}
-    assert still[key].closed_reason is None and still[key].booked == 2  # nothing happened
     closed = sessions_admin.close_session(ctx, key=key, reason="họp", now=now, move_to=small)
     assert len(closed.moved_to_session) == 2 and closed.moved_to_calls == []
     loads = {x.key: x for x in booking.loads(ctx, clinic="NOI", start=THU, end=THU)}
     assert loads[small].booked == 2 and loads[key].closed_reason == "họp"
     assert outreach.open_tasks(ctx) == []
+
+
+def test_closing_a_session_moves_who_can_be_moved_and_names_the_others(ctx, now):
+    a = patients.add(ctx, name="Lê Văn An", now=now, phones_in=[PhoneIn("0903 111 222")])
+    b = patients.add(ctx, name="Trần Thị Bình", birth_year=1961, now=now,
+                     phones_in=[PhoneIn("0903 333 444")])
+    fri_day = THU + timedelta(days=1)
+    for p in (a, b):
+        booking.book(ctx, patient=p.mrn, clinic="NOI", day=THU, part="morning", now=now)
+    # Bình already has a visit on Friday morning: she cannot be moved to Friday afternoon
+    booking.book(ctx, patient=b.mrn, clinic="NOI", day=fri_day, part="morning", now=now)
+    key = f"NOI|-|{THU.isoformat()}|morning"
+    fri = f"NOI|-|{fri_day.isoformat()}|afternoon"
+    closed = sessions_admin.close_session(ctx, key=key, reason="họp", now=now, move_to=fri)
+    assert len(closed.moved_to_session) == 1
+    assert [(n.patient.name, n.patient.born) for n in closed.not_moved] == [
+        ("Trần Thị Bình", 1961)]
+    assert "Trần Thị Bình" in closed.not_moved[0].reason
+    tasks = outreach.open_tasks(ctx)
+    assert [(t.patient, t.reason) for t in tasks] == [("Trần Thị Bình", "session_closed")]

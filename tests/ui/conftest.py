@@ -51,7 +51,7 @@ def demo_template(sqlite_template, tmp_path_factory) -> Path:
     hoa = patients.add(ctx, name="Đỗ Thị Hoà", now=NOW, birth_date=NOW.date().replace(year=1961),
                        phones_in=[patients.PhoneIn("0901 222 333")])
     booking.book(ctx, patient=hoa.mrn, clinic="TM", day=NOW.date(), part=Part.MORNING,
-                 doctor="BS2", now=NOW)
+                 doctor="BS2", now=NOW.replace(hour=6, minute=30))
     ctx.db.dispose()
     return path
 

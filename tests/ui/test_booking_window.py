@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from recall_tui.core.errors import BadInput
-from recall_tui.ui.forms import parse_window
+from recall_tui.core.parse import parse_window
 from tests.ui.conftest import make_app, settle, type_text
 from tests.ui.screen_text import screen_text
 
@@ -41,7 +41,7 @@ async def _order_with_window(app, pilot, window: str) -> None:
     await settle(app, pilot)
     await pilot.press("enter", "enter")  # to the results, choose the first
     await settle(app, pilot)
-    await type_text(pilot, "2 tuan")
+    await type_text(pilot, "3 tuan")
     app.screen.query_one("#window").focus()
     await type_text(pilot, window)
     await pilot.press("enter")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Select, Static
 
 from ...core.calendar import WEEKDAY_VI, Part
-from ..forms import looks_like_day, parse_clock, parse_day, parse_window
+from ...core.parse import parse_time, parse_window
 from ..i18n import t
 from ..slip_printing import print_slip_later
 from ..widgets.field import Field
@@ -148,22 +146,13 @@ class BookingScreen(DeskScreen):
         mrn, now, today = self.patient[0], self.app.now(), self.app.today()
 
         def add(ctx):
-            from ...core.text import fold
             from ...services.booking import suggest
             from ...services.orders import add as add_order
 
-            kw: dict = {}
+            # the doctor's own window, else the clinic's default
             earliest, latest = parse_window(window, today=today)
-            if earliest or latest:  # the doctor's own window, else the clinic's default
-                kw.update(earliest=earliest, latest=latest)
-            if looks_like_day(raw):
-                kw["target"] = parse_day(raw, field="interval", today=today)
-            elif re.match(r"(hang|moi|monthly|weekly|every)\b", fold(raw)):
-                kw["series"] = raw
-            else:
-                kw["interval"] = raw
-            o = add_order(ctx, patient=mrn, clinic=clinic, instructions=instructions, now=now,
-                          **kw)
+            o = add_order(ctx, patient=mrn, clinic=clinic, said=raw, earliest=earliest,
+                          latest=latest, instructions=instructions, now=now)
             return suggest(ctx, order_id=o.id, now=now)
 
         self.say(t("working"))
@@ -228,7 +217,7 @@ class BookingScreen(DeskScreen):
             from ...services.booking import book as book_
 
             return book_(ctx, patient=mrn, clinic=load.clinic, day=load.day, part=load.part,
-                         doctor=load.doctor, order_id=order_id, at_time=parse_clock(raw_time),
+                         doctor=load.doctor, order_id=order_id, at_time=parse_time(raw_time),
                          now=now)
 
         self.say(t("working"))

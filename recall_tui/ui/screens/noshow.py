@@ -10,8 +10,8 @@ from textual.widgets import Static
 
 from ...core.calendar import Part
 from ...core.outreach import Outcome
+from ...core.parse import parse_date
 from .. import i18n
-from ..forms import parse_day
 from ..i18n import t
 from ..widgets.table import Table
 from .base import DeskScreen
@@ -168,7 +168,7 @@ class NoShowScreen(DeskScreen):
         def act(ctx, v):
             from ...services.outreach import log_call
 
-            back = parse_day(v["call_back"], field="call_back_on", today=today) \
+            back = parse_date(v["call_back"], field="call_back_on", today=today, future=True) \
                 if v["call_back"].strip() else None
             return log_call(ctx, task_id=x.id, outcome=v["outcome"], note=v["note"],
                             call_back_on=back, now=now)

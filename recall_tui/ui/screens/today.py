@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from ...core.calendar import Part
 from ...core.lifecycle import Status
-from ..forms import parse_clock, parse_day
+from ...core.parse import parse_date, parse_time
 from ..i18n import t
 from ..widgets.table import PAGE, Table
 from .base import DeskScreen
@@ -198,11 +198,9 @@ class TodayScreen(DeskScreen):
         now = self.app.now()
 
         def act(ctx):
-            from ...services.attendance import auto_book_next, check_in
+            from ...services.attendance import check_in
 
-            done = check_in(ctx, code=row.code, now=now)
-            auto_book_next(ctx, done, now=now)
-            return done
+            return check_in(ctx, code=row.code, now=now)
 
         self.say(t("working"))
         self.app.work(act, lambda _d: self._after(t("checked_in", name=row.patient,
@@ -239,8 +237,8 @@ class TodayScreen(DeskScreen):
         def act(ctx, v):
             from ...services.booking import reschedule
 
-            return reschedule(ctx, code=row.code, day=parse_day(v["date"], today=today),
-                              part=v["part"], at_time=parse_clock(v["time"]),
+            return reschedule(ctx, code=row.code, day=parse_date(v["date"], field="date", today=today, future=True),
+                              part=v["part"], at_time=parse_time(v["time"]),
                               reason=v["reason"], now=now)
 
         parts = [(t(f"part.{p}"), p) for p in ("morning", "afternoon", "evening")]
