@@ -15,7 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests import status_guard
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+status_guard.install()  # a status written outside core.lifecycle fails the test that did it
 
 TEST_TOML = """
 [facility]

@@ -209,6 +209,29 @@ def order_after(appointment_action: Action | str) -> OrderAction | None:
     }.get(Action(appointment_action))
 
 
+@dataclass(frozen=True)
+class History:
+    """A visit recorded as history (an import, the demo hospital): its status as recorded,
+    and what that outcome makes its order."""
+
+    appointment: Status
+    order: OrderStatus
+
+
+def history(status: Status | str, *, window_over: bool) -> History:
+    """The statuses of a visit and its order as history says: attended -> fulfilled;
+    still ahead -> booked; missed, cancelled or moved -> lapsed once its window is over,
+    else open (it awaits a new booking)."""
+    s = Status(status)
+    if s in ATTENDED:
+        o = OrderStatus.FULFILLED
+    elif s in OPEN:
+        o = OrderStatus.BOOKED
+    else:
+        o = OrderStatus.LAPSED if window_over else OrderStatus.OPEN
+    return History(s, o)
+
+
 # The status a new row starts in.
 NEW_APPOINTMENT = Status.BOOKED
 NEW_ORDER = OrderStatus.OPEN

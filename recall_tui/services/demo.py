@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ..core import reminders, text
+from ..core import lifecycle, reminders, text
 from ..core.calendar import SessionSpec
 from ..core.lifecycle import Status
 from ..core.scheduling import lead_days
@@ -189,7 +189,7 @@ def generate(ctx: Context, *, patients: int = 400, days: int = 120, seed: int = 
         sids = bulk.sessions(conn, srows)
         plan.sort(key=lambda x: (x[1].day, x[1].key, x[2]))
         queue = defaultdict(int)
-        o_rows, a_rows = [], []
+        o_rows, a_rows, hist = [], [], []
         numbers = appt_repo.reserve_code_numbers(conn, len(plan))
         from ..core.codes import make_code
 
@@ -204,9 +204,8 @@ def generate(ctx: Context, *, patients: int = 400, days: int = 120, seed: int = 
                 "earliest": s.day, "latest": ctx.calendar.add_working_days(s.day, 10, s.clinic),
                 "interval_count": None, "interval_unit": None, "series_count": None,
                 "series_index": 1, "reason": "", "instructions": rng.choice(INSTRUCTIONS),
-                "status": {"completed": "fulfilled", "checked_in": "fulfilled",
-                           "no_show": "open", "cancelled": "open"}.get(status.value, "booked"),
                 "created_by": "demo"})
+            hist.append(lifecycle.history(status, window_over=False))
             status_at = at if s.day >= today else datetime.combine(
                 s.day, s.end, tzinfo=ctx.tz)
             if status is Status.CHECKED_IN:
@@ -215,7 +214,7 @@ def generate(ctx: Context, *, patients: int = 400, days: int = 120, seed: int = 
                 "code": make_code(num), "patient_id": pids[pi], "clinic_id": cid,
                 "doctor_id": ctx.doctor_id(s.doctor), "session_id": sids[s.key], "day": s.day,
                 "part": s.part.value, "at_time": None, "queue_no": queue[s.key],
-                "status": status.value, "previous_status": None, "source": "demo",
+                "previous_status": None, "source": "demo",
                 "booked_at": at, "booked_by": "demo", "status_at": status_at,
                 "lead_days": lead_days(s.day, at, ctx.tz),
                 "cancelled_by": cancel[0] if cancel else None,
@@ -227,13 +226,10 @@ def generate(ctx: Context, *, patients: int = 400, days: int = 120, seed: int = 
                 if status in (Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN,
                               Status.COMPLETED) else None,
             })
-        oids = bulk.orders(conn, o_rows)
-        for a, oid in zip(a_rows, oids):
-            a["order_id"] = oid
-        aids = bulk.appointments(conn, a_rows)
+        aids = bulk.history(conn, o_rows, a_rows, hist)
         m_rows = []
-        for a, aid, (pi, s, *_rest) in zip(a_rows, aids, plan):
-            if a["status"] not in ("booked", "confirmed") or s.day <= today:
+        for a, aid, h, (pi, s, *_rest) in zip(a_rows, aids, hist, plan):
+            if h.appointment not in lifecycle.OPEN or s.day <= today:
                 continue
             for p in reminders.plan(booked_at=now, day=s.day, starts=s.start, tz=ctx.tz,
                                     policy=ctx.cfg.reminders, confirmation=False):

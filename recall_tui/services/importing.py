@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from ..core import figures, text
+from ..core import figures, lifecycle, text
 from ..core.calendar import Part, session_key
 from ..core.codes import make_code
 from ..core.errors import BadInput, DomainError
@@ -313,29 +313,25 @@ def _write_appointments(ctx, conn, todo, groups, pids, sids, queue, now, progres
     step = 20000
     for start in range(0, len(todo), step):
         chunk = todo[start:start + step]
-        o_rows, a_rows = [], []
+        o_rows, a_rows, hist = [], [], []
         for a, num in zip(chunk, numbers[start:start + step]):
             cid, did = ctx.clinic_id(a.clinic), ctx.doctor_id(a.doctor)
-            attended = a.status == "completed"
             o_rows.append({"patient_id": pids[a.mrn], "clinic_id": cid, "doctor_id": did,
                            "ordered_at": a.booked_at, "visit_date": None, "target_date": a.day,
                            "earliest": a.day, "latest": a.day, "series_index": 1,
-                           "reason": "", "instructions": "",
-                           "status": "fulfilled" if attended else "lapsed",
-                           "created_by": ctx.actor})
+                           "reason": "", "instructions": "", "created_by": ctx.actor})
+            hist.append(lifecycle.history(a.status, window_over=a.day < ctx.today(now)))
             a_rows.append({"code": make_code(num), "patient_id": pids[a.mrn], "clinic_id": cid,
                            "doctor_id": did, "session_id": sids[session_key(
                                a.clinic, a.doctor, a.day, a.part)],
                            "day": a.day, "part": a.part, "at_time": None,
-                           "queue_no": qno[a.row], "status": a.status, "source": "import",
+                           "queue_no": qno[a.row], "source": "import",
                            "booked_at": a.booked_at, "booked_by": ctx.actor,
                            "lead_days": lead_days(a.day, a.booked_at, ctx.tz),
                            "status_at": now, "cancelled_by": a.cancelled_by,
                            "late_cancel": a.late_cancel, "reminded": a.reminded,
                            "external_id": a.external_id})
-        for a_row, oid in zip(a_rows, bulk.orders(conn, o_rows)):
-            a_row["order_id"] = oid
-        bulk.appointments(conn, a_rows)
+        bulk.history(conn, o_rows, a_rows, hist)
         if progress:
             progress("write", start + len(chunk), len(todo))
 

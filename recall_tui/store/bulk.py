@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, select
 
+from ..core.lifecycle import History
 from .rows import appointment, event, message, name_token, order, patient, patient_phone, session
 
 CHUNK = 5000
@@ -52,12 +53,15 @@ def sessions(conn: Connection, rows: list[dict]) -> dict[str, int]:
     return {r["key"]: i for r, i in zip(rows, ids)}
 
 
-def orders(conn: Connection, rows: list[dict]) -> list[int]:
-    return insert_returning_ids(conn, order, rows)
-
-
-def appointments(conn: Connection, rows: list[dict]) -> list[int]:
-    return insert_returning_ids(conn, appointment, rows)
+def history(conn: Connection, orders: list[dict], appointments: list[dict],
+            statuses: list[History]) -> list[int]:
+    """Visits recorded as history, each with its order, in the statuses ``core.lifecycle``
+    gives that history (``lifecycle.history``). Returns the appointments' ids in order."""
+    oids = insert_returning_ids(conn, order, [
+        {**o, "status": h.order.value} for o, h in zip(orders, statuses)])
+    return insert_returning_ids(conn, appointment, [
+        {**a, "order_id": oid, "status": h.appointment.value}
+        for a, oid, h in zip(appointments, oids, statuses)])
 
 
 def messages(conn: Connection, rows: list[dict]) -> None:
