@@ -90,17 +90,46 @@ def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
     cid = ctx.clinic_id(clinic)
     did = ctx.doctor_id(doctor)
     with ctx.db.write() as conn:
-        p = resolve(conn, patient)
-        row = order_row(ctx, patient_id=p.id, clinic_id=cid, doctor_id=did, target=target,
-                        earliest=earliest, latest=latest, interval=iv, series_count=series_count,
-                        visit_date=visit, reason=reason, instructions=instructions, now=now)
-        oid = repo.insert(conn, row)
-        if series_count:
-            repo.set_series_root(conn, oid, oid)
-        events.append(conn, at=now, actor=ctx.actor, kind="order.added", patient_id=p.id,
-                      order_id=oid, to_state="open",
-                      details={"target": target.isoformat(), "series": series_count})
-        return info(ctx, repo.get(conn, oid), p.mrn)
+        return _write(conn, ctx, patient=patient, clinic_id=cid, doctor_id=did, target=target,
+                      earliest=earliest, latest=latest, interval=iv, series_count=series_count,
+                      visit_date=visit, reason=reason, instructions=instructions, now=now)
+
+
+def _write(conn, ctx: Context, *, patient: str, clinic_id: int, doctor_id: int | None,
+           target: date, earliest: date | None, latest: date | None, interval: Interval | None,
+           series_count: int | None, visit_date: date, reason: str, instructions: str,
+           now: datetime, details: dict | None = None) -> OrderInfo:
+    p = resolve(conn, patient)
+    row = order_row(ctx, patient_id=p.id, clinic_id=clinic_id, doctor_id=doctor_id,
+                    target=target, earliest=earliest, latest=latest, interval=interval,
+                    series_count=series_count, visit_date=visit_date, reason=reason,
+                    instructions=instructions, now=now)
+    oid = repo.insert(conn, row)
+    if series_count:
+        repo.set_series_root(conn, oid, oid)
+    events.append(conn, at=now, actor=ctx.actor, kind="order.added", patient_id=p.id,
+                  order_id=oid, to_state="open",
+                  details={"target": target.isoformat(), "series": series_count,
+                           **(details or {})})
+    return info(ctx, repo.get(conn, oid), p.mrn)
+
+
+def add_within(conn, ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
+               target: date, visit_date: date | None = None, reason: str = "",
+               instructions: str = "", source: str | None = None,
+               now: datetime) -> OrderInfo:
+    """Record a follow-up order for a target date inside the caller's open write
+    transaction ``conn`` (its window from the clinic's rule), for a use case that records
+    the order as one part of a larger whole: an HIS or FHIR import writes the patient, the
+    order and the slip all or nothing. ``source`` is said in the order's event."""
+    if target < ctx.today(now):
+        raise BadInput("order.past", "Ngày tái khám đã qua.", "The target date is in the past.",
+                       field="target")
+    return _write(conn, ctx, patient=patient, clinic_id=ctx.clinic_id(clinic),
+                  doctor_id=ctx.doctor_id(doctor), target=target, earliest=None, latest=None,
+                  interval=None, series_count=None, visit_date=visit_date or ctx.today(now),
+                  reason=reason, instructions=instructions, now=now,
+                  details={"source": source} if source else None)
 
 
 def get(ctx: Context, *, order_id: int):

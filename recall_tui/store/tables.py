@@ -292,3 +292,64 @@ call_attempt = Table(
     Column("note", String, nullable=True),
     Column("call_back_on", Date, nullable=True),
 )
+
+
+# -- HIS interop (issue 12; migration 0009) ------------------------------------------------
+# Kept in one block of its own: the follow-up slips that came from (or went to) the
+# hospital's system, the hospital's patient numbers, and foreign FHIR identifiers.
+
+# One follow-up slip (giấy hẹn khám lại, XML14 of Quyết định 130/4750) and its order. The
+# key is the standard's: (MA_CSKCB, MA_LK, SO_GIAYHEN_KL). Diagnosis codes and the
+# insurance status are kept for the managers' statistics only: never in a message or slip.
+his_slip = Table(
+    "his_slip", metadata,
+    _id(),
+    Column("ma_cskcb", String(5), nullable=False),
+    Column("ma_lk", String(100), nullable=False),
+    Column("so_giayhen_kl", String(50), nullable=False),
+    Column("order_id", Integer, ForeignKey("follow_up_order.id"), nullable=False, unique=True),
+    Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
+    Column("origin", String(8), nullable=False, default="his"),  # his | recall
+    Column("ma_bac_si", String(255), nullable=True),
+    Column("ma_ttdv", String(255), nullable=True),
+    Column("ma_khoa", String(50), nullable=True),
+    Column("ma_doituong_kcb", String(4), nullable=True),
+    Column("issued_on", Date, nullable=True),  # NGAY_CT
+    Column("icd_main", String(7), nullable=True),
+    Column("icd_other", String(100), nullable=True),
+    Column("icd_chapter", String(8), nullable=True),
+    Column("insurance", String(16), nullable=True),  # covered | lapses | none
+    Column("card_valid_to", Date, nullable=True),
+    Column("source_file", String(255), nullable=True),
+    _instant("created_at", nullable=False),
+    _instant("updated_at", nullable=False),
+    UniqueConstraint("ma_cskcb", "ma_lk", "so_giayhen_kl", name="uq_his_slip_key"),
+)
+
+# The hospital's patient number (MA_BN) at a facility -> our patient.
+his_patient = Table(
+    "his_patient", metadata,
+    _id(),
+    Column("ma_cskcb", String(5), nullable=False),
+    Column("ma_bn", String(100), nullable=False),
+    Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
+    _instant("created_at", nullable=False),
+    UniqueConstraint("ma_cskcb", "ma_bn", name="uq_his_patient_key"),
+)
+
+# A foreign FHIR identifier (system, value) of a Patient, ServiceRequest or Appointment
+# read by `recall import fhir` -> our patient, order or appointment.
+fhir_link = Table(
+    "fhir_link", metadata,
+    _id(),
+    Column("resource", String(16), nullable=False),
+    Column("system", String(255), nullable=False),
+    Column("value", String(255), nullable=False),
+    Column("target_id", Integer, nullable=False),
+    _instant("created_at", nullable=False),
+    UniqueConstraint("resource", "system", "value", name="uq_fhir_link_key"),
+)
+
+# Patients are matched by their identity documents when a slip comes in.
+Index("ix_patient_cccd", patient.c.cccd)
+Index("ix_patient_bhyt", patient.c.bhyt)
