@@ -259,10 +259,10 @@ _FACILITY = re.compile(r"^[0-9A-Za-z]{5}$")
 def problem(f: Field, value: str) -> tuple[str, str] | None:
     """What is wrong with a present, non-empty value of ``f`` (English, Vietnamese), or
     None when it is as the standard says."""
-    if f.size is not None and len(value) > f.size:
+    fmt = f.fmt
+    if f.size is not None and len(value) > f.size and fmt not in (DATE8, DATETIME12, BIRTH12):
         return (f"{len(value)} characters, at most {f.size} allowed",
                 f"dài {len(value)} ký tự, tối đa {f.size}")
-    fmt = f.fmt
     try:
         if fmt == DATE8:
             parse_date8(value)

@@ -40,18 +40,23 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from ..core import icd10
-from ..core.errors import BadInput, DomainError, Refused
+from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import OrderStatus
 from ..interop import his_xml
 from ..interop.his_xml import FieldError, Unit, Visit, Xml1, Xml14
-from ..store import appointments as appt_repo
 from ..store import events
 from ..store import his as repo
 from ..store import orders as order_repo
-from ..store import outreach as outreach_repo
 from . import booking, orders
 from .context import Context
 from .his_settings import HisSettings, his_settings
+from .order_corrections import (
+    call_list,
+    call_list_within,
+    correct_within,
+    move_to_window,
+    outside_appointment,
+)
 from .patient_match import Identity, Note, find_or_register
 
 log = logging.getLogger("recall.his")
@@ -377,121 +382,99 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
     no department mapped (a bare XML14), the order keeps its clinic."""
     o = order_repo.get(conn, existing.order_id)
     p = repo.patient_row(conn, o.patient_id)
-    if clinic is None:
+    if khoa is None:  # no department of this visit is mapped: the order keeps its clinic
         clinic, khoa = ctx.clinic_code(o.clinic_id), existing.ma_khoa
     doctor = _doctor(ctx, slip, clinic, conf, notes)
-    cid, did = ctx.clinic_id(clinic), ctx.doctor_id(doctor)
+    if existing.ma_bac_si == slip.ma_bac_si:
+        doctor = ctx.doctor_code(o.doctor_id)  # the same doctor as first sent: as recorded
     res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "unchanged", o.id, p.mrn, p.full_name,
-                     False, "slip", ctx.clinic_code(o.clinic_id), ctx.doctor_code(o.doctor_id),
-                     o.target_date, notes=notes)
-    same = (o.target_date == slip.ngay_hen_kl and o.clinic_id == cid
-            and (o.doctor_id == did or existing.ma_bac_si == slip.ma_bac_si))
-    if same:
+                     False, "slip", clinic, doctor, slip.ngay_hen_kl, notes=notes)
+    source = Path(unit.files[0]).name[:255]
+    fix = correct_within(conn, ctx, order_id=o.id, target=slip.ngay_hen_kl, clinic=clinic,
+                         doctor=doctor, now=now,
+                         reason="corrected slip from the hospital's system",
+                         details={"slip": slip.so_giayhen_kl, "visit": slip.ma_lk,
+                                  "file": source})
+    res.outcome = fix.outcome
+    if fix.outcome == "unchanged":
         res.notes = []  # nothing was done: nothing to say
         staged.append((res, o.id))  # an earlier run may have stopped before booking it
         return res
-    if o.status not in (OrderStatus.OPEN.value, OrderStatus.BOOKED.value):
-        res.outcome = "closed"
+    if fix.outcome == "closed":
+        res.target = o.target_date
         res.notes.append(Note("order.closed",
                               f"order {o.id} is {o.status}: the corrected slip is not applied",
                               f"chỉ định {o.id} đã {o.status}: không áp dụng giấy hẹn sửa",
                               "NGAY_HEN_KL"))
         return res
-    if slip.ngay_hen_kl < ctx.today(now):
-        raise _refuse(unit, visit, "XML14", "NGAY_HEN_KL",
-                      f"the corrected date {slip.ngay_hen_kl:%d/%m/%Y} is already past",
-                      f"ngày hẹn sửa {slip.ngay_hen_kl:%d/%m/%Y} đã qua")
-    window = orders.order_row(ctx, patient_id=o.patient_id, clinic_id=cid, doctor_id=did,
-                              target=slip.ngay_hen_kl, now=now)
-    repo.move_order_window(conn, o.id, target=slip.ngay_hen_kl, earliest=window["earliest"],
-                           latest=window["latest"], doctor_id=did, clinic_id=cid)
-    source = Path(unit.files[0]).name[:255]
     repo.update_slip(conn, existing.id, {"ma_bac_si": slip.ma_bac_si, "ma_khoa": khoa,
                                          "ma_ttdv": slip.ma_ttdv, "issued_on": slip.ngay_ct,
                                          "source_file": source, "updated_at": now,
                                          **_facts(slip, visit.xml1)})
-    events.append(conn, at=now, actor=ctx.actor, kind="order.moved", patient_id=o.patient_id,
-                  order_id=o.id, reason="corrected slip from the hospital's system",
-                  details={"from": o.target_date.isoformat(),
-                           "to": slip.ngay_hen_kl.isoformat(), "slip": slip.so_giayhen_kl,
-                           "visit": slip.ma_lk, "file": source})
-    res.outcome, res.previous_target = "moved", o.target_date
-    res.target, res.clinic, res.doctor = slip.ngay_hen_kl, clinic, doctor
-    res.notes.append(Note("order.moved",
-                          f"order {o.id} moved from {o.target_date:%d/%m/%Y} to "
-                          f"{slip.ngay_hen_kl:%d/%m/%Y}",
-                          f"chỉ định {o.id} dời từ {o.target_date:%d/%m/%Y} sang "
-                          f"{slip.ngay_hen_kl:%d/%m/%Y}", "NGAY_HEN_KL"))
-    appt = appt_repo.active_for_order(conn, o.id)
-    if appt is not None and appt.status in ("booked", "confirmed") and not (
-            window["earliest"] <= appt.day <= window["latest"]):
+    res.previous_target = fix.previous
+    if fix.previous != fix.target:
+        res.notes.append(Note("order.moved",
+                              f"order {o.id} moved from {fix.previous:%d/%m/%Y} to "
+                              f"{fix.target:%d/%m/%Y}",
+                              f"chỉ định {o.id} dời từ {fix.previous:%d/%m/%Y} sang "
+                              f"{fix.target:%d/%m/%Y}", "NGAY_HEN_KL"))
+    else:
+        res.notes.append(Note("order.changed",
+                              f"order {o.id} now: {clinic}, doctor {doctor or '-'}",
+                              f"chỉ định {o.id} nay: {clinic}, bác sĩ {doctor or '-'}",
+                              "MA_BAC_SI"))
+    if fix.outside is not None:
         if conf.auto_book:
-            staged.append((res, o.id))  # moved to the new window after the commit
+            staged.append((res, o.id))  # moved into the new window after the commit
         else:
-            _call_list(conn, ctx, o, appt, slip.ngay_hen_kl, now)
-            res.notes.append(_outside_note(appt, on_call_list=True))
+            call_list_within(conn, ctx, order_id=o.id, appointment=fix.outside, now=now)
+            res.notes.append(outside_note(fix.outside, on_call_list=True))
     return res
 
 
-def _outside_note(appt, *, on_call_list: bool) -> Note:
-    what = ("it is on the call list" if on_call_list else "")
+def outside_note(appt, *, on_call_list: bool) -> Note:
     return Note("appointment.outside",
                 f"appointment {appt.code} on {appt.day:%d/%m/%Y} is outside the corrected "
-                f"window{': ' + what if what else ''}",
+                f"window{': it is on the call list' if on_call_list else ''}",
                 f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} nằm ngoài khoảng hẹn mới"
                 f"{': đã đưa vào danh sách cần gọi' if on_call_list else ''}",
                 "NGAY_HEN_KL")
-
-
-def _call_list(conn, ctx: Context, o, appt, target: date, now: datetime) -> None:
-    outreach_repo.open_task(conn, {
-        "patient_id": o.patient_id, "appointment_id": appt.id, "order_id": o.id,
-        "reason": "change_requested", "created_at": now, "next_action_on": ctx.today(now),
-        "note": f"HIS: follow-up date corrected to {target:%d/%m/%Y}; appointment on "
-                f"{appt.day:%d/%m/%Y} is outside the new window",
-        "open_key": f"change_requested|{appt.id}"})
 
 
 # -- booking after the commit ---------------------------------------------------------------
 
 def _book(ctx: Context, report: HisImportReport, staged: list, now: datetime) -> None:
     """Book each new (or still open) order at the least-loaded session of its window; move
-    a booked appointment a corrected slip left outside its window. One booking
-    transaction each, through the booking use cases; a refusal leaves the order for the
-    desk (said in the report)."""
+    an appointment a corrected slip left outside its window. One booking transaction
+    each, through the booking use cases; a refusal leaves the order for the desk (said in
+    the report, and a moved-out appointment goes on the call list)."""
     for res, order_id in staged:
         with ctx.db.read() as conn:
-            o = order_repo.get(conn, order_id)
-            appt = appt_repo.active_for_order(conn, order_id)
+            status = order_repo.get(conn, order_id).status
         try:
-            if o.status == OrderStatus.OPEN.value:
+            if status == OrderStatus.OPEN.value:
                 b = booking.book_suggested(ctx, order_id=order_id, now=now, source="auto")
-                res.booked = b.code
-                report.booked += 1
-            elif (appt is not None and appt.status in ("booked", "confirmed")
-                  and not o.earliest <= appt.day <= o.latest):
-                s = booking.suggest(ctx, order_id=order_id, now=now)
-                if s.best is None:
-                    raise Refused("suggest.none", "Không còn buổi trống.",
-                                          "No free session in the new window.")
-                b = booking.reschedule(ctx, code=appt.code, day=s.best.day, part=s.best.part,
-                                       doctor=s.best.doctor, clinic=s.best.clinic,
-                                       reason="corrected slip from the hospital's system",
-                                       now=now)
-                res.booked = b.code
-                report.booked += 1
-                res.notes.append(Note("appointment.moved",
-                                      f"appointment {appt.code} moved to {b.code} on "
-                                      f"{b.day:%d/%m/%Y}",
-                                      f"lịch hẹn {appt.code} chuyển sang {b.code} ngày "
-                                      f"{b.day:%d/%m/%Y}", "NGAY_HEN_KL"))
+            else:
+                outside = outside_appointment(ctx, order_id=order_id)
+                b = move_to_window(ctx, order_id=order_id, now=now,
+                                   reason="corrected slip from the hospital's system")
+                if b is not None:
+                    res.notes.append(Note(
+                        "appointment.moved",
+                        f"appointment {outside.code} moved to {b.code} on {b.day:%d/%m/%Y}",
+                        f"lịch hẹn {outside.code} chuyển sang {b.code} ngày "
+                        f"{b.day:%d/%m/%Y}", "NGAY_HEN_KL"))
         except DomainError as exc:
             res.notes.append(Note("booking.refused", f"not booked: {exc.en}",
                                   f"chưa đặt lịch: {exc.vi}"))
-            if appt is not None and o.status == OrderStatus.BOOKED.value:
-                with ctx.db.write() as conn:
-                    _call_list(conn, ctx, o, appt, o.target_date, now)
-                res.notes.append(_outside_note(appt, on_call_list=True))
+            outside = outside_appointment(ctx, order_id=order_id)
+            if outside is not None:
+                call_list(ctx, order_id=order_id, appointment=outside, now=now)
+                res.notes.append(outside_note(outside, on_call_list=True))
+            continue
+        if b is not None:
+            res.booked = b.code
+            report.booked += 1
 
 
 # -- the drop folder -------------------------------------------------------------------------
