@@ -188,16 +188,62 @@ def bundle(patients: list[PatientOut], orders: list[OrderOut],
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
+# The value sets R4 binds as "required" for the elements recall reads and writes: the
+# models check structure, cardinality and types, not these codes.
+REQUIRED_CODES = {
+    ("Bundle", "type"): {"document", "message", "transaction", "transaction-response",
+                         "batch", "batch-response", "history", "searchset", "collection"},
+    ("Patient", "gender"): {"male", "female", "other", "unknown"},
+    ("ServiceRequest", "status"): {"draft", "active", "on-hold", "revoked", "completed",
+                                   "entered-in-error", "unknown"},
+    ("ServiceRequest", "intent"): {"proposal", "plan", "directive", "order", "original-order",
+                                   "reflex-order", "filler-order", "instance-order", "option"},
+    ("Appointment", "status"): {"proposed", "pending", "booked", "arrived", "fulfilled",
+                                "cancelled", "noshow", "entered-in-error", "checked-in",
+                                "waitlist"},
+    ("Appointment.participant", "status"): {"accepted", "declined", "tentative",
+                                            "needs-action"},
+}
+
+
+def _bindings(doc: dict) -> list[str]:
+    problems = []
+
+    def check(where: str, kind: str, obj: dict, name: str) -> None:
+        allowed = REQUIRED_CODES[(kind, name)]
+        value = obj.get(name)
+        if value is not None and value not in allowed:
+            problems.append(f"{where}.{name}: {value!r} is not one of {', '.join(sorted(allowed))}")
+
+    check("Bundle", "Bundle", doc, "type")
+    for i, entry in enumerate(doc.get("entry") or []):
+        res = entry.get("resource") or {}
+        kind = res.get("resourceType")
+        where = f"entry.{i}.resource({kind})"
+        for k, name in REQUIRED_CODES:
+            if k == kind:
+                check(where, kind, res, name)
+        if kind == "Appointment":
+            for j, part in enumerate(res.get("participant") or []):
+                check(f"{where}.participant.{j}", "Appointment.participant", part, "status")
+    return problems
+
+
 def validate(doc: dict):
-    """The Bundle checked by the fhir.resources models; FhirError naming each problem."""
+    """The Bundle checked by the fhir.resources models, and the required value sets of the
+    elements recall uses; FhirError naming each problem."""
     from fhir.resources.R4B.bundle import Bundle
     from pydantic import ValidationError
 
     try:
-        return Bundle.model_validate(doc)
+        model = Bundle.model_validate(doc)
     except ValidationError as exc:
         raise FhirError([f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                          for e in exc.errors()[:20]]) from None
+    problems = _bindings(doc)
+    if problems:
+        raise FhirError(problems)
+    return model
 
 
 # -- in ----------------------------------------------------------------------------------------

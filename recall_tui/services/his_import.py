@@ -384,9 +384,10 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
     p = repo.patient_row(conn, o.patient_id)
     if khoa is None:  # no department of this visit is mapped: the order keeps its clinic
         clinic, khoa = ctx.clinic_code(o.clinic_id), existing.ma_khoa
-    doctor = _doctor(ctx, slip, clinic, conf, notes)
-    if existing.ma_bac_si == slip.ma_bac_si:
+    if existing.ma_bac_si == slip.ma_bac_si and o.clinic_id == ctx.clinic_id(clinic):
         doctor = ctx.doctor_code(o.doctor_id)  # the same doctor as first sent: as recorded
+    else:
+        doctor = _doctor(ctx, slip, clinic, conf, notes)
     res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "unchanged", o.id, p.mrn, p.full_name,
                      False, "slip", clinic, doctor, slip.ngay_hen_kl, notes=notes)
     source = Path(unit.files[0]).name[:255]
