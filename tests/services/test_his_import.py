@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from recall_tui.entry import main
-from recall_tui.store.rows import event, his_slip, order, outreach_task, patient, patient_phone
 from recall_tui.store.rows import appointment as appt_t
+from recall_tui.store.rows import event, his_slip, order, outreach_task, patient, patient_phone
 from tests.conftest import TEST_TOML
 from tests.interop import builders as b
 
