@@ -8,8 +8,9 @@ so that a person can fix the file. Bare files of one visit (same MA_LK) read tog
 are joined into one unit; an envelope is a unit of its own. A unit with any error is to be
 refused whole.
 
-Parsing is safe: no DTD, no entities, no external references (defusedxml), and files
-and decoded parts are size-limited.
+Parsing is safe: lxml with entities never resolved, no DTD loaded, no network, and a
+document that declares a DTD at all is refused; files and decoded parts are
+size-limited.
 
 Writing: XML14 (and XML1, for tests and tools) with every field in the standard's order,
 each value checked first; and the envelope around them.
@@ -20,15 +21,15 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement, tostring
 
-import defusedxml.ElementTree as safe_et
-from defusedxml import DefusedXmlException
+from lxml import etree
 
 from . import qd130
 from .qd130 import XML1, XML14, Table
@@ -150,34 +151,61 @@ class Unit:
 
 # -- safe XML ---------------------------------------------------------------------------
 
+class UnsafeXml(ValueError):
+    pass
+
+
+_PARSERS = threading.local()  # an lxml parser serves one thread at a time
+
+
+def _parser() -> etree.XMLParser:
+    p = getattr(_PARSERS, "parser", None)
+    if p is None:
+        p = _PARSERS.parser = etree.XMLParser(
+            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+            remove_comments=True, remove_pis=True)
+    return p
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+    return tag.rsplit("}", 1)[-1] if tag[0] == "{" else tag
 
 
-def _parse(data: bytes) -> Element:
-    return safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
+def _parse(data: bytes):
+    """The document's root element; ``UnsafeXml`` for a document with a DTD (where
+    entities live), lxml's XMLSyntaxError for one that is not well-formed."""
+    root = etree.fromstring(data, _parser())
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise UnsafeXml("a DTD (<!DOCTYPE ...>) is not allowed")
+    return root
 
 
-def _text(elem: Element | None) -> str:
-    if elem is None or elem.text is None:
+PARSE_ERRORS = (etree.XMLSyntaxError, UnsafeXml, ValueError)
+
+
+def _text(elem) -> str:
+    if elem is None:
         return ""
-    value = elem.text.strip()
-    return unicodedata.normalize("NFC", value) if not value.isascii() else value
+    value = elem.text
+    if not value:
+        return ""
+    value = value.strip()
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
-def _child(elem: Element, name: str) -> Element | None:
+def _child(elem, name: str):
     for c in elem:
         if _local(c.tag) == name:
             return c
     return None
 
 
-def _children(elem: Element | None, name: str) -> list[Element]:
+def _children(elem, name: str) -> list:
     return [] if elem is None else [c for c in elem if _local(c.tag) == name]
 
 
-def _at(elem: Element | None, *names: str) -> Element | None:
+def _at(elem, *names: str):
     """The element at a path of local names below ``elem``, or None."""
     for name in names:
         if elem is None:
@@ -188,30 +216,43 @@ def _at(elem: Element | None, *names: str) -> Element | None:
 
 # -- one table ---------------------------------------------------------------------------
 
-def _values(table: Table, root: Element, file: str, visit: str | None,
+def _values(table: Table, root, file: str, visit: str | None,
             errors: list[FieldError]) -> dict[str, str]:
     """The table's fields of one record, each checked; problems go to ``errors``."""
     out: dict[str, str] = {}
-    for c in root:
-        name = _local(c.tag)
-        f = table.field(name)
-        if f is None or name in out:
+    spec = qd130.CHECKS[table.code]
+    # lxml picks the fields read out in C (no namespace in the standard's files)
+    children = root.iterchildren(*spec) if root.tag[0] != "{" else root
+    for c in children:
+        name = c.tag
+        if not isinstance(name, str):
+            continue
+        if name[0] == "{":
+            name = _local(name)
+        check = spec.get(name)
+        if check is None or name in out:
             continue  # a field the standard does not have in this table: not ours to judge
-        value = _text(c)
+        value = c.text
         if not value:
             continue
-        bad = qd130.problem(f, value)
+        value = value.strip()
+        if not value:
+            continue
+        if not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        bad = check(value)
         if bad:
             errors.append(FieldError(file, visit or out.get("MA_LK"), table.code, name, *bad))
             continue
         out[name] = value
-    visit = visit or out.get("MA_LK")
-    for f in table.fields:
-        if f.required and f.name not in out and not any(
-                e.field == f.name and e.table == table.code for e in errors):
-            errors.append(FieldError(file, visit, table.code, f.name,
-                                     "missing (the standard requires it)",
-                                     "thiếu (bắt buộc theo quy định)"))
+    missing = [n for n in qd130.REQUIRED[table.code] if n not in out]
+    if missing:
+        visit = visit or out.get("MA_LK")
+        said = {e.field for e in errors if e.table == table.code}
+        errors.extend(FieldError(file, visit, table.code, n,
+                                 "missing (the standard requires it)",
+                                 "thiếu (bắt buộc theo quy định)")
+                      for n in missing if n not in said)
     return out
 
 
@@ -262,7 +303,7 @@ def _xml1_of(v: dict[str, str]) -> Xml1:
         ngay_tai_kham=_dates(v.get("NGAY_TAI_KHAM")))
 
 
-def _table(table: Table, root: Element, file: str, visit: str | None,
+def _table(table: Table, root, file: str, visit: str | None,
            errors: list[FieldError]):
     """One table's record as its dataclass, or None when it has errors."""
     before = len(errors)
@@ -272,13 +313,13 @@ def _table(table: Table, root: Element, file: str, visit: str | None,
     return _xml14_of(values) if table is XML14 else _xml1_of(values)
 
 
-def _record_ma_lk(root: Element) -> str | None:
+def _record_ma_lk(root) -> str | None:
     return _text(_child(root, "MA_LK")) or None
 
 
 # -- files -----------------------------------------------------------------------------
 
-def _envelope(root: Element, file: str) -> Unit:
+def _envelope(root, file: str) -> Unit:
     unit = Unit(files=[file], kind="envelope")
     err = unit.errors
 
@@ -312,9 +353,9 @@ def _envelope(root: Element, file: str) -> Unit:
     return unit
 
 
-def _hoso(hoso: Element, n: int, file: str, err: list[FieldError]) -> Visit | None:
+def _hoso(hoso, n: int, file: str, err: list[FieldError]) -> Visit | None:
     """One HOSO: its XML1 and XML14 decoded and read (other tables are not recall's)."""
-    parts: list[tuple[str, Element | None, str]] = []  # (kind, root, what failed)
+    parts: list[tuple[str, object, str]] = []  # (kind, root, what failed)
     label = f"HOSO {n}"
     for fh in _children(hoso, "FILEHOSO"):
         kind = _text(_child(fh, "LOAIHOSO")).upper()
@@ -338,7 +379,7 @@ def _hoso(hoso: Element, n: int, file: str, err: list[FieldError]) -> Visit | No
             continue
         try:
             parts.append((kind, _parse(data), ""))
-        except (ParseError, DefusedXmlException) as exc:
+        except PARSE_ERRORS as exc:
             parts.append((kind, None, f"xml:{exc}"))
     ma_lk = next((m for _, r, _ in parts if r is not None for m in [_record_ma_lk(r)] if m),
                  None)
@@ -393,7 +434,7 @@ def read_bytes(data: bytes, *, source: str) -> tuple[Unit | None, list[tuple[str
     errors) to be joined with the other bare files of its visit."""
     try:
         root = _parse(data)
-    except (ParseError, DefusedXmlException) as exc:
+    except PARSE_ERRORS as exc:
         return Unit([source], "bare", errors=[FieldError(
             source, None, None, None, f"not well-formed or unsafe XML ({exc})",
             f"XML sai cấu trúc hoặc không an toàn ({exc})")]), []
@@ -416,19 +457,19 @@ def read_bytes(data: bytes, *, source: str) -> tuple[Unit | None, list[tuple[str
 
 
 def read_file(path: str | os.PathLike) -> tuple[Unit | None, list[tuple[str, object]]]:
-    p = Path(path)
+    p = str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Unit([str(p)], "bare", errors=[FieldError(
-                str(p), None, None, None, f"{size:,} bytes: larger than recall reads",
-                f"{size:,} byte: tệp quá lớn")]), []
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return Unit([p], "bare", errors=[FieldError(
+                p, None, None, None, f"more than {MAX_FILE_BYTES:,} bytes: larger than recall "
+                "reads", f"hơn {MAX_FILE_BYTES:,} byte: tệp quá lớn")]), []
     except OSError as exc:
-        return Unit([str(p)], "bare", errors=[FieldError(
-            str(p), None, None, None, f"cannot be read: {exc.strerror or exc}",
+        return Unit([p], "bare", errors=[FieldError(
+            p, None, None, None, f"cannot be read: {exc.strerror or exc}",
             f"không đọc được: {exc.strerror or exc}")]), []
-    return read_bytes(data, source=str(p))
+    return read_bytes(data, source=p)
 
 
 def wanted(path: Path) -> bool:
@@ -441,25 +482,22 @@ def wanted(path: Path) -> bool:
 def files_in(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """The files named, and the ``*.xml`` files directly inside the folders named, oldest
     first (a corrected slip sent after its first version is read after it)."""
-    out: list[Path] = []
+    found: dict[Path, tuple[int, str]] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(c for c in p.iterdir() if wanted(c))
-        else:
-            out.append(p)
-    seen, unique = set(), []
-    for p in out:
-        if p not in seen:
-            seen.add(p)
-            unique.append(p)
-
-    def order(p: Path):
-        try:
-            return (p.stat().st_mtime_ns, p.name)
-        except OSError:
-            return (0, p.name)
-    return sorted(unique, key=order)
+            with os.scandir(p) as it:
+                for e in it:
+                    name = e.name.lower()
+                    if (name.endswith(".xml") and not name.startswith(".")
+                            and e.is_file()):
+                        found.setdefault(Path(e.path), (e.stat().st_mtime_ns, e.name))
+        elif p not in found:
+            try:
+                found[p] = (p.stat().st_mtime_ns, p.name)
+            except OSError:
+                found[p] = (0, p.name)
+    return sorted(found, key=found.__getitem__)
 
 
 def read_units(paths: Sequence[str | os.PathLike]) -> list[Unit]:

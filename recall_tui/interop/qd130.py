@@ -309,3 +309,69 @@ def problem(f: Field, value: str) -> tuple[str, str] | None:
         return (f"{value!r} is not a 5-character facility code",
                 f"{value!r} không phải mã cơ sở KBCB 5 ký tự")
     return None
+
+
+def _ok_date8(v: str) -> bool:
+    try:
+        parse_date8(v)
+        return True
+    except ValueError:
+        return False
+
+
+def _ok_datetime12(v: str) -> bool:
+    try:
+        parse_datetime12(v)
+        return True
+    except ValueError:
+        return False
+
+
+def _ok_birth(v: str) -> bool:
+    try:
+        parse_birth(v)
+        return True
+    except ValueError:
+        return False
+
+
+# The common, correct case recognised quickly; anything else goes to ``problem`` (which
+# says what is wrong).
+_FAST = {
+    DATE8: _ok_date8, DATETIME12: _ok_datetime12, BIRTH12: _ok_birth,
+    DATE8_LIST: lambda v: all(_ok_date8(p) for p in split_list(v)),
+    SEX: lambda v: v in ("1", "2", "3"),
+    ICD10: lambda v: icd10.is_code(v.upper()),
+    DIGITS: lambda v: v.isascii() and v.isdigit(),
+    DECIMAL: lambda v: _DECIMAL.match(v) is not None,
+    PHONE: lambda v: _PHONE.match(v) is not None,
+    ID_NUMBER: lambda v: _ID.match(v) is not None,
+    FACILITY: lambda v: _FACILITY.match(v) is not None,
+}
+
+
+def _checker(f: Field):
+    """A fast check of one field's value (None when it is fine), for reading many files."""
+    size, fast = f.size, _FAST.get(f.fmt)
+    if fast is None:  # free text, or a format checked in full
+        if f.fmt is None:
+            if size is None:
+                return lambda v: None
+            return lambda v: None if len(v) <= size else problem(f, v)
+        return lambda v: problem(f, v)
+    if size is None:
+        return lambda v: None if fast(v) else problem(f, v)
+    return lambda v: None if len(v) <= size and fast(v) else problem(f, v)
+
+
+# What the import reads of XML1 (the patient and the visit); the rest of XML1 (costs,
+# treatment) is the insurer's business, not checked here. XML14 is read whole.
+XML1_READ = frozenset({
+    "MA_LK", "MA_BN", "HO_TEN", "SO_CCCD", "NGAY_SINH", "GIOI_TINH", "DIA_CHI", "DIEN_THOAI",
+    "MA_THE_BHYT", "GT_THE_DEN", "MA_BENH_CHINH", "MA_BENH_KT", "MA_DOITUONG_KCB",
+    "NGAY_VAO", "NGAY_RA", "MA_KHOA", "MA_CSKCB", "NGAY_TAI_KHAM"})
+
+# Per table: field name -> its check (the fields the import reads); the required fields.
+CHECKS = {"XML1": {f.name: _checker(f) for f in XML1.fields if f.name in XML1_READ},
+          "XML14": {f.name: _checker(f) for f in XML14.fields}}
+REQUIRED = {t.code: tuple(f.name for f in t.fields if f.required) for t in (XML1, XML14)}

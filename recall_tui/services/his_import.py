@@ -29,6 +29,7 @@ booked stays open for the desk.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -39,15 +40,16 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from ..core import icd10
+from ..core import icd10, text
 from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import OrderStatus
 from ..interop import his_xml
 from ..interop.his_xml import FieldError, Unit, Visit, Xml1, Xml14
-from ..store import events
+from ..store import bulk, events
 from ..store import his as repo
 from ..store import orders as order_repo
-from . import booking, orders
+from ..store.rows import event as event_table
+from . import booking, orders, patients
 from .context import Context
 from .his_settings import HisSettings, his_settings
 from .order_corrections import (
@@ -57,7 +59,17 @@ from .order_corrections import (
     move_to_window,
     outside_appointment,
 )
-from .patient_match import Identity, Note, find_or_register
+from .patient_match import (
+    Identity,
+    Lookup,
+    Note,
+    fill_values,
+    find,
+    find_or_register,
+    new_mrn,
+    new_patient,
+    phone_of,
+)
 
 log = logging.getLogger("recall.his")
 
@@ -193,8 +205,7 @@ def _import(ctx: Context, units: list[Unit], conf: HisSettings, *, now: datetime
         results: list[FileResult] = []
         try:
             with ctx.db.write() as conn:
-                for unit in batch:
-                    results.append(_unit(conn, ctx, unit, conf, now, rebook))
+                results = _batch(conn, ctx, batch, conf, now, rebook)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -253,6 +264,286 @@ def _visit(conn, ctx: Context, unit: Unit, visit: Visit, conf: HisSettings, now:
             table, name = FIELD_OF.get(exc.field or "", (None, exc.field))
             raise _refuse(unit, visit, table, name, exc.en, exc.vi) from None
     return out
+
+
+# -- a batch: read at once, written at once ---------------------------------------------------
+#
+# The common case (new slips; patients new, or found with nothing to add) is decided for a
+# whole batch from one read of what the batch's slips and identities point at, and
+# written with a statement per table for the batch. Anything else (a slip sent again, a
+# patient to complete) goes the one-by-one way (``_unit``): what was decided before it is
+# written first, so it sees it. Both ways give the same rows and the same report.
+
+@dataclass(eq=False)
+class _Row:
+    """A patient as ``patient_match.find`` sees it; ``id`` < 0 until written."""
+
+    id: int
+    mrn: str | None
+    full_name: str
+    name_key: str
+    birth_date: date | None
+    birth_year: int | None
+    cccd: str | None
+    bhyt: str | None
+    address: str | None
+    sex: str | None
+    phone: bool = False
+
+
+class _BatchLookup(Lookup):
+    def __init__(self, conn, units: list[Unit]):
+        whos = [_identity(s, v.xml1) for u in units if not u.errors for v in u.visits
+                for s in v.slips]
+        keys = [s.key for u in units if not u.errors for v in u.visits for s in v.slips]
+        self.slips: set[tuple] = repo.known_slips(conn, keys)
+        self.numbers: dict[tuple[str, str], int] = repo.numbers(
+            conn, [(w.facility, w.number) for w in whos if w.facility and w.number])
+        rows = []
+        for column, values in (
+                ("id", list(self.numbers.values())),
+                ("mrn", [m for w in whos for m in (w.mrn, (w.number or "").upper()) if m]),
+                ("cccd", [w.cccd for w in whos if w.cccd]),
+                ("bhyt", [c for w in whos for c in w.cards]),
+                ("name_key", [text.fold(text.title_name(w.name)) for w in whos])):
+            if values:
+                rows.extend(repo.patients_where(conn, column, values))
+        self.rows: dict[int, object] = {}
+        for r in rows:
+            self.rows.setdefault(r.id, r)
+        self.phones = repo.with_phones(conn, list(self.rows))
+        self._index()
+        self.unit: list = []  # what the unit being decided would add (dropped if refused)
+
+    def _index(self) -> None:
+        self.mrn: dict[str, object] = {}
+        self.cccd: dict[str, list] = {}
+        self.card: dict[str, list] = {}
+        self.name: dict[str, list] = {}
+        for r in self.rows.values():
+            self._add(r)
+
+    def _add(self, r) -> None:
+        if r.mrn:
+            self.mrn[r.mrn] = r
+        if r.cccd:
+            self.cccd.setdefault(r.cccd, []).append(r)
+        if r.bhyt:
+            self.card.setdefault(r.bhyt, []).append(r)
+        self.name.setdefault(r.name_key, []).append(r)
+
+    # Lookup
+    def by_number(self, facility, number):
+        pid = self.numbers.get((facility, number))
+        return self.rows.get(pid) if pid is not None else None
+
+    def by_mrn(self, mrn):
+        return self.mrn.get(mrn)
+
+    def by_cccd(self, cccd):
+        return list(self.cccd.get(cccd, []))
+
+    def by_cards(self, cards):
+        seen, out = set(), []
+        for c in cards:
+            for r in self.card.get(c, []):
+                if id(r) not in seen:
+                    seen.add(id(r))
+                    out.append(r)
+        return out
+
+    def by_name_birth(self, name_key, birth_date, birth_year):
+        def same(r) -> bool:
+            if birth_date is not None:
+                return r.birth_date == birth_date or (
+                    r.birth_date is None and r.birth_year == birth_date.year)
+            return birth_year is not None and r.birth_year == birth_year
+        return [r for r in self.name.get(name_key, []) if same(r)]
+
+    def has_phone(self, row) -> bool:
+        return row.phone if isinstance(row, _Row) else row.id in self.phones
+
+    # what a unit adds, kept only when the unit is planned whole
+    def stage(self, row: _Row | None = None, number: tuple | None = None,
+              key: tuple | None = None) -> None:
+        self.unit.append((row, number, key))
+        if row is not None:
+            self.rows[row.id] = row
+            self._add(row)
+        if number is not None:
+            self.numbers[number[:2]] = number[2]
+        if key is not None:
+            self.slips.add(key)
+
+    def keep(self) -> None:
+        self.unit = []
+
+    def drop(self) -> None:
+        for row, number, key in self.unit:
+            if row is not None:
+                self.rows.pop(row.id, None)
+            if number is not None:
+                self.numbers.pop(number[:2], None)
+            if key is not None:
+                self.slips.discard(key)
+        self.unit = []
+        self._index()
+
+
+@dataclass
+class _Plan:
+    unit: Unit
+    fr: FileResult
+    new: list[tuple[_Row, object]] = field(default_factory=list)  # (row, NewPatient)
+    numbers: list[tuple[str, str, _Row | object]] = field(default_factory=list)
+    orders: list[tuple[dict, object, SlipResult]] = field(default_factory=list)  # row, patient
+    slips: list[dict] = field(default_factory=list)
+
+
+class _Slow(Exception):
+    """This unit is one for the one-by-one way."""
+
+
+def _batch(conn, ctx: Context, units: list[Unit], conf: HisSettings, now: datetime,
+           rebook: list) -> list[FileResult]:
+    results: list[FileResult | None] = [None] * len(units)
+    plans: list[tuple[int, _Plan]] = []
+    look = _BatchLookup(conn, units)
+    next_id = [-1]
+    for i, unit in enumerate(units):
+        if unit.errors:
+            results[i] = FileResult(files=list(unit.files), visits=len(unit.visits),
+                                    errors=list(unit.errors))
+            continue
+        try:
+            plan = _plan(ctx, unit, conf, now, look, next_id)
+        except _VisitRefused as exc:
+            look.drop()
+            results[i] = FileResult(files=list(unit.files), visits=len(unit.visits),
+                                    without_slip=sum(1 for v in unit.visits if not v.slips),
+                                    errors=[exc.error])
+            continue
+        except _Slow:
+            look.drop()
+            _write_plans(conn, ctx, plans, results, conf, now, rebook)
+            plans = []
+            results[i] = _unit(conn, ctx, unit, conf, now, rebook)
+            look = _BatchLookup(conn, units[i + 1:])  # what it wrote, seen by the rest
+            continue
+        look.keep()
+        plans.append((i, plan))
+    _write_plans(conn, ctx, plans, results, conf, now, rebook)
+    return results  # type: ignore[return-value]
+
+
+def _plan(ctx: Context, unit: Unit, conf: HisSettings, now: datetime, look: _BatchLookup,
+          next_id: list[int]) -> _Plan:
+    """The rows of a unit of new slips, decided from the batch's lookup; ``_Slow`` when
+    the unit needs the one-by-one way, ``_VisitRefused`` naming what is wrong."""
+    fr = FileResult(files=list(unit.files), visits=len(unit.visits),
+                    without_slip=sum(1 for v in unit.visits if not v.slips))
+    plan = _Plan(unit, fr)
+    today = ctx.today(now)
+    source = Path(unit.files[0]).name[:255]
+    for visit in unit.visits:
+        x1 = visit.xml1
+        for slip in visit.slips:
+            if slip.key in look.slips:
+                raise _Slow  # sent again (or twice in this batch)
+            notes: list[Note] = []
+            clinic, khoa = _clinic(x1, conf)
+            if clinic is None:
+                raise _no_clinic(unit, visit)
+            if slip.ngay_hen_kl < today:
+                raise _refuse(unit, visit, "XML14", "NGAY_HEN_KL",
+                              f"{slip.ngay_hen_kl:%d/%m/%Y} is already past: no order for it",
+                              f"ngày {slip.ngay_hen_kl:%d/%m/%Y} đã qua: không tạo chỉ định")
+            who = _identity(slip, x1)
+            try:
+                row, how, more = find(look, who)
+                notes.extend(more)
+                phone = phone_of(who, notes)
+                created = row is None
+                if created:
+                    mrn = new_mrn(who, lambda m: look.by_mrn(m) is not None)
+                    new = new_patient(ctx, who, phone, mrn, now=now)
+                    r = new.row
+                    row = _Row(next_id[0], r["mrn"], r["full_name"], r["name_key"],
+                               r.get("birth_date"), r.get("birth_year"), r["cccd"], r["bhyt"],
+                               r["address"], r.get("sex"), bool(new.phones))
+                    next_id[0] -= 1
+                    plan.new.append((row, new))
+                    look.stage(row=row)
+                    how = "new"
+                elif fill_values(row, who, phone, look.has_phone(row)):
+                    raise _Slow  # a patient to complete: the edit use case
+                if who.number and who.facility and look.by_number(who.facility,
+                                                                 who.number) is None:
+                    plan.numbers.append((who.facility, who.number, row))
+                    look.stage(number=(who.facility, who.number, row.id))
+                doctor = _doctor(ctx, slip, clinic, conf, notes)
+                seen = slip.ngay_ra or (x1.ngay_ra if x1 else None) or slip.ngay_vao
+                o = orders.order_row(ctx, patient_id=0, clinic_id=ctx.clinic_id(clinic),
+                                     doctor_id=ctx.doctor_id(doctor), target=slip.ngay_hen_kl,
+                                     visit_date=min(seen.date() if seen else slip.ngay_ct,
+                                                    today), now=now)
+            except DomainError as exc:
+                table, name = FIELD_OF.get(exc.field or "", (None, exc.field))
+                raise _refuse(unit, visit, table, name, exc.en, exc.vi) from None
+            res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "created", 0, row.mrn or "",
+                             row.full_name, created, how, clinic, doctor, slip.ngay_hen_kl,
+                             notes=notes)
+            plan.orders.append((o, row, res))
+            plan.slips.append({
+                "ma_cskcb": slip.ma_cskcb, "ma_lk": slip.ma_lk,
+                "so_giayhen_kl": slip.so_giayhen_kl, "origin": "his",
+                "ma_bac_si": slip.ma_bac_si, "ma_ttdv": slip.ma_ttdv, "ma_khoa": khoa,
+                "issued_on": slip.ngay_ct, "source_file": source, "created_at": now,
+                "updated_at": now, **_facts(slip, x1)})
+            look.stage(key=slip.key)
+            fr.slips.append(res)
+    return plan
+
+
+def _write_plans(conn, ctx: Context, plans: list[tuple[int, _Plan]], results: list,
+                 conf: HisSettings, now: datetime, rebook: list) -> None:
+    """The planned units' rows, a statement per table; if the database refuses any (a
+    concurrent import), each unit again the one-by-one way."""
+    if not plans:
+        return
+    try:
+        with conn.begin_nested():
+            news = [(row, new) for _, p in plans for row, new in p.new]
+            written = patients.insert_many_within(conn, ctx, [n for _, n in news], now=now)
+            for (row, _), (pid, mrn) in zip(news, written):
+                row.id, row.mrn = pid, mrn  # the staged rows are real now
+            repo.insert_numbers(conn, [{"ma_cskcb": f, "ma_bn": n, "patient_id": row.id,
+                                        "created_at": now}
+                                       for _, p in plans for f, n, row in p.numbers])
+            made = [(o, row, res) for _, p in plans for o, row, res in p.orders]
+            ids = orders.insert_many_within(
+                conn, ctx, [{**o, "patient_id": row.id} for o, row, _ in made], now=now,
+                source="his")
+            slip_rows = [s for _, p in plans for s in p.slips]
+            for (_, row, res), oid, s in zip(made, ids, slip_rows):
+                res.order_id, res.patient_mrn = oid, row.mrn
+                s.update(order_id=oid, patient_id=row.id)
+            repo.insert_slips(conn, slip_rows)
+            bulk.insert_plain(conn, event_table, [{
+                "at": now, "actor": ctx.actor, "kind": "his.slip", "patient_id": s["patient_id"],
+                "appointment_id": None, "order_id": s["order_id"], "from_state": None,
+                "to_state": None, "reason": None, "details": json.dumps(
+                    {"slip": s["so_giayhen_kl"], "visit": s["ma_lk"],
+                     "facility": s["ma_cskcb"], "file": s["source_file"],
+                     "outcome": "created"}, ensure_ascii=False)} for s in slip_rows])
+    except IntegrityError:
+        for i, p in plans:
+            results[i] = _unit(conn, ctx, p.unit, conf, now, rebook)
+        return
+    for i, p in plans:
+        p.fr.ok = True
+        results[i] = p.fr
+        rebook.extend((res, res.order_id) for _, _, res in p.orders)
 
 
 # -- one slip ---------------------------------------------------------------------------------

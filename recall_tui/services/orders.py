@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -9,8 +10,10 @@ from ..core import scheduling, text
 from ..core.errors import BadInput, NotFound
 from ..core.lifecycle import OrderStatus
 from ..core.scheduling import Interval
-from ..store import events
+from ..store import bulk, events
 from ..store import orders as repo
+from ..store.rows import event as event_table
+from ..store.rows import order as order_table
 from .context import Context
 from .patients import resolve
 
@@ -139,3 +142,18 @@ def get(ctx: Context, *, order_id: int):
             raise NotFound("order.unknown", f"Không có chỉ định số {order_id}.",
                            f"No order number {order_id}.", field="order")
         return row
+
+
+def insert_many_within(conn, ctx: Context, rows: list[dict], *, now: datetime,
+                       source: str | None = None) -> list[int]:
+    """Write new orders (each made by ``order_row``) inside the caller's write
+    transaction, with their events; their ids, in order. For an import's batch."""
+    ids = bulk.insert_plain_returning_ids(conn, order_table, rows)
+    bulk.insert_plain(conn, event_table, [{"at": now, "actor": ctx.actor, "kind": "order.added",
+                        "patient_id": r["patient_id"], "appointment_id": None,
+                        "order_id": oid, "from_state": None, "to_state": "open",
+                        "reason": None, "details": json.dumps(
+                            {"target": r["target_date"].isoformat(), "series": None,
+                             **({"source": source} if source else {})})}
+                       for oid, r in zip(ids, rows)])
+    return ids

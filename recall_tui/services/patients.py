@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,9 +13,13 @@ from ..core.calendar import Part
 from ..core.contact import Channel
 from ..core.errors import BadInput, NotFound, Refused
 from ..store import appointments as appt_repo
-from ..store import events
+from ..store import bulk, events
 from ..store import orders as order_repo
 from ..store import patients as repo
+from ..store.rows import event as event_table
+from ..store.rows import name_token as token_table
+from ..store.rows import patient as patient_table
+from ..store.rows import patient_phone as phone_table
 from .context import Context
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -150,6 +155,35 @@ def add_within(conn, ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = 
     """``add`` inside the caller's open write transaction ``conn``: for a use case that
     registers a patient as one part of a larger whole (an HIS import: the patient, the
     order and the slip, all or nothing)."""
+    new = new_patient(ctx, name=name, phones_in=phones_in, mrn=mrn, sex=sex,
+                      birth_date=birth_date, birth_year=birth_year, email=email,
+                      language=language, channels=channels, consent=consent, parts=parts,
+                      bhyt=bhyt, cccd=cccd, address=address, now=now)
+    if new.row["mrn"] is not None and repo.by_mrn(conn, new.row["mrn"]) is not None:
+        raise Refused("mrn.taken", f"Mã bệnh nhân {new.row['mrn']} đã có.",
+                      f"MRN {new.row['mrn']} already exists.", field="mrn")
+    [(pid, _)] = insert_many_within(conn, ctx, [new], now=now)
+    return _card(conn, pid)
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    """A patient checked and ready to be written (``insert_many_within``)."""
+
+    row: dict
+    phones: list[dict]
+    tokens: list[str]
+
+
+def new_patient(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (),
+                mrn: str | None = None, sex: str | None = None, birth_date: date | None = None,
+                birth_year: int | None = None, email: str | None = None, language: str = "vi",
+                channels: Sequence[str] | None = None, consent: dict[str, bool] | None = None,
+                parts: Sequence[str] | None = None, bhyt: str | None = None,
+                cccd: str | None = None, address: str | None = None,
+                now: datetime) -> NewPatient:
+    """A new patient's details checked as ``add`` checks them (BadInput naming the field);
+    nothing is written. ``row["mrn"]`` is None when one is to be assigned."""
     full = text.title_name(name or "")
     if not full or not text.fold(full):
         raise BadInput("name.missing", "Chưa nhập họ tên bệnh nhân.", "The patient's name is missing.",
@@ -163,19 +197,37 @@ def add_within(conn, ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = 
         if not valid_mrn(mrn):
             raise BadInput("mrn.invalid", f"Mã bệnh nhân không hợp lệ: {mrn!r}.",
                            f"Not a valid MRN: {mrn!r}.", field="mrn")
-    if mrn is None:
-        mrn = repo.next_mrn(conn, ctx.cfg.mrn_prefix)
-    elif repo.by_mrn(conn, mrn) is not None:
-        raise Refused("mrn.taken", f"Mã bệnh nhân {mrn} đã có.", f"MRN {mrn} already exists.",
-                      field="mrn")
     row = {"mrn": mrn, "full_name": full, "name_key": text.fold(full),
            "bhyt": text.clean(bhyt) or None, "cccd": text.clean(cccd) or None,
            "address": text.clean(address) or None, "created_at": now, "updated_at": now,
            "language": "vi", **vals}
-    pid = repo.insert(conn, row, phone_rows, text.tokens(full))
-    events.append(conn, at=now, actor=ctx.actor, kind="patient.added", patient_id=pid,
-                  details={"mrn": mrn})
-    return _card(conn, pid)
+    return NewPatient(row, phone_rows, text.tokens(full))
+
+
+def insert_many_within(conn, ctx: Context, items: Sequence[NewPatient], *,
+                       now: datetime) -> list[tuple[int, str]]:
+    """Write checked new patients (``new_patient``) inside the caller's write transaction,
+    with their events; (id, MRN) of each, in order. An MRN is assigned where none is
+    given; a given MRN that is taken fails the statement (the caller checked it)."""
+    rows = []
+    for item in items:
+        row = dict(item.row)
+        if row["mrn"] is None:
+            row["mrn"] = repo.next_mrn(conn, ctx.cfg.mrn_prefix)
+        rows.append(row)
+    ids = bulk.insert_plain_returning_ids(conn, patient_table, rows)
+    bulk.insert_plain(conn, phone_table, [{"patient_id": pid, "position": n, **p}
+                                          for pid, item in zip(ids, items)
+                                          for n, p in enumerate(item.phones)])
+    bulk.insert_plain(conn, token_table, [{"patient_id": pid, "position": n, "token": t[:64]}
+                                          for pid, item in zip(ids, items)
+                                          for n, t in enumerate(item.tokens)])
+    bulk.insert_plain(conn, event_table, [{"at": now, "actor": ctx.actor, "kind": "patient.added",
+                        "patient_id": pid, "appointment_id": None, "order_id": None,
+                        "from_state": None, "to_state": None, "reason": None,
+                        "details": json.dumps({"mrn": row["mrn"]}, ensure_ascii=False)}
+                       for pid, row in zip(ids, rows)])
+    return [(pid, row["mrn"]) for pid, row in zip(ids, rows)]
 
 
 def edit(ctx: Context, *, mrn: str, name: str | None = None,

@@ -66,3 +66,66 @@ def messages(conn: Connection, rows: list[dict]) -> None:
 
 def events(conn: Connection, rows: list[dict]) -> None:
     insert_many(conn, event, rows)
+
+
+# -- plain inserts: an import's batch ---------------------------------------------------------
+# The rows' values converted by each column's own type, then handed to the driver's
+# executemany: no statement built per row (SQLAlchemy's executemany builds the parameters
+# of every row through the compiled statement, a good part of an import's time). Columns
+# a row leaves out get the table's scalar default, as SQLAlchemy would give them.
+
+_PLAIN: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _plain(conn: Connection, table: Table, keys: tuple[str, ...]):
+    k = (conn.dialect.name, table.name, keys)
+    got = _PLAIN.get(k)
+    if got is None:
+        cols = list(keys) + [c.name for c in table.columns
+                             if c.name not in keys and c.default is not None
+                             and c.default.is_scalar]
+        defaults = [None if c in keys else table.c[c].default.arg for c in cols]
+        procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in cols]
+        q = conn.dialect.identifier_preparer
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO {q.format_table(table)} ({', '.join(q.quote(c) for c in cols)}) "
+               f"VALUES ({', '.join([mark] * len(cols))})")
+        got = _PLAIN[k] = (sql, list(zip(cols, defaults, procs)), cols)
+    return got
+
+
+def insert_plain(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows (all with the same keys) with one executemany."""
+    if not rows:
+        return
+    sql, spec, _ = _plain(conn, table, tuple(rows[0]))
+    n = len(rows[0])
+    memo: list[dict] = [{} for _ in spec]  # a batch repeats its instants and dates
+    data = []
+    for r in rows:
+        vals = []
+        for i, (col, default, proc) in enumerate(spec):
+            v = r[col] if i < n else default
+            if proc is not None and v is not None:
+                seen = memo[i]
+                try:
+                    v = seen[v]
+                except KeyError:
+                    v = seen[v] = proc(v)
+                except TypeError:  # not hashable
+                    v = proc(v)
+            vals.append(v)
+        data.append(tuple(vals))
+    conn.exec_driver_sql(sql, data)
+
+
+def insert_plain_returning_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """``insert_plain``, and the rows' ids in order (SQLite: assigned after the largest,
+    under the write lock the transaction holds; PostgreSQL: RETURNING)."""
+    if not rows:
+        return []
+    if conn.dialect.name == "postgresql":
+        return insert_returning_ids(conn, table, rows)
+    before = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0
+    insert_plain(conn, table, rows)
+    return list(range(before + 1, before + 1 + len(rows)))

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, func, or_, select
 
+from .bulk import insert_plain
 from .rows import (
     appointment,
     doctor,
@@ -18,10 +19,12 @@ from .rows import (
     insert_ignore_one,
     order,
     patient,
+    patient_phone,
 )
 
 PATIENT_COLUMNS = [patient.c.id, patient.c.mrn, patient.c.full_name, patient.c.name_key,
-                   patient.c.birth_date, patient.c.birth_year, patient.c.cccd, patient.c.bhyt]
+                   patient.c.birth_date, patient.c.birth_year, patient.c.cccd, patient.c.bhyt,
+                   patient.c.address, patient.c.sex]
 
 
 # -- slips --------------------------------------------------------------------------------
@@ -100,6 +103,59 @@ def patients_by_name_birth(conn: Connection, name_key: str, birth_date: date | N
         return []
     return list(conn.execute(select(*PATIENT_COLUMNS)
                              .where(patient.c.name_key == name_key, same).limit(5)))
+
+
+# -- an import's batch, read at once -------------------------------------------------------
+
+def known_slips(conn: Connection, keys: Sequence[tuple[str, str, str]]) -> set[tuple]:
+    out: set[tuple] = set()
+    by_facility: dict[str, list[str]] = {}
+    for f, lk, _ in keys:
+        by_facility.setdefault(f, []).append(lk)
+    for f, lks in by_facility.items():
+        for i in range(0, len(lks), 500):
+            out.update(tuple(r) for r in conn.execute(
+                select(his_slip.c.ma_cskcb, his_slip.c.ma_lk, his_slip.c.so_giayhen_kl).where(
+                    his_slip.c.ma_cskcb == f, his_slip.c.ma_lk.in_(lks[i:i + 500]))))
+    return out
+
+
+def numbers(conn: Connection, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    by_facility: dict[str, list[str]] = {}
+    for f, n in pairs:
+        by_facility.setdefault(f, []).append(n)
+    for f, ns in by_facility.items():
+        for i in range(0, len(ns), 500):
+            out.update({(f, r.ma_bn): r.patient_id for r in conn.execute(
+                select(his_patient.c.ma_bn, his_patient.c.patient_id).where(
+                    his_patient.c.ma_cskcb == f, his_patient.c.ma_bn.in_(ns[i:i + 500])))})
+    return out
+
+
+def patients_where(conn: Connection, column: str, values: Sequence) -> list:
+    """Patients whose ``column`` (mrn, cccd, bhyt, name_key, id) is one of ``values``."""
+    col, vals, out = patient.c[column], sorted(set(values)), []
+    for i in range(0, len(vals), 500):
+        out.extend(conn.execute(select(*PATIENT_COLUMNS).where(col.in_(vals[i:i + 500]))))
+    return out
+
+
+def with_phones(conn: Connection, pids: Sequence[int]) -> set[int]:
+    out, ids = set(), sorted(set(pids))
+    for i in range(0, len(ids), 500):
+        out.update(r[0] for r in conn.execute(
+            select(patient_phone.c.patient_id).where(
+                patient_phone.c.patient_id.in_(ids[i:i + 500])).distinct()))
+    return out
+
+
+def insert_numbers(conn: Connection, rows: list[dict]) -> None:
+    insert_plain(conn, his_patient, rows)
+
+
+def insert_slips(conn: Connection, rows: list[dict]) -> None:
+    insert_plain(conn, his_slip, rows)
 
 
 # -- FHIR identifiers ------------------------------------------------------------------------
