@@ -421,3 +421,30 @@ def test_statistics_by_diagnosis_are_for_managers_only(make_config, capsys, db_u
     code = main(["stats", "--by", "icd", "--config", str(path), "--now", NOW, "--json"])
     out = capsys.readouterr().out
     assert code == 3 and json.loads(out)["error"]["code"] == "role.missing"
+
+
+def test_a_folder_mixing_new_repeated_and_resent_slips(recall, ctx, tmp_path):
+    """One batch: a new patient, her second visit in another file, the first file sent
+    again, and a namesake with another identity card."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    import os
+    files = [("1.xml", b.envelope(b.visit("LK1"))),
+             ("2.xml", b.envelope(b.visit("LK2", x14={"NGAY_HEN_KL": "20261217"}))),
+             ("3.xml", b.envelope(b.visit("LK1"))),
+             ("4.xml", b.envelope(b.visit("LK4", x1={"MA_BN": "OTHER", "SO_CCCD": "079999999999",
+                                                      "MA_THE_BHYT": "GD4797915999999"},
+                                          x14={"MA_THE_BHYT": "GD4797915999999"})))]
+    for n, (name, data) in enumerate(files):
+        path = b.write(folder, name, data)
+        os.utime(path, ns=(n * 10**9, n * 10**9))  # oldest first
+    code, rep, _ = recall("import", "his", str(folder))
+    assert code == 0, rep
+    outcomes = [s["outcome"] for f in rep["files"] for s in f["slips"]]
+    assert outcomes == ["created", "created", "unchanged", "created"]
+    first, second, again, other = [s for f in rep["files"] for s in f["slips"]]
+    assert first["patient_mrn"] == second["patient_mrn"] == again["patient_mrn"]
+    assert (second["patient_created"], second["patient_found_by"]) == (False, "cccd")
+    assert again["order_id"] == first["order_id"]
+    assert other["patient_created"] and other["patient_mrn"] == "OTHER"
+    assert count(ctx, patient) == 2 and count(ctx, order) == 3 and count(ctx, his_slip) == 3
