@@ -448,3 +448,13 @@ def test_a_folder_mixing_new_repeated_and_resent_slips(recall, ctx, tmp_path):
     assert again["order_id"] == first["order_id"]
     assert other["patient_created"] and other["patient_mrn"] == "OTHER"
     assert count(ctx, patient) == 2 and count(ctx, order) == 3 and count(ctx, his_slip) == 3
+
+
+def test_a_wrong_his_setting_is_named_with_its_line(tmp_path, db_url, capsys):
+    path = tmp_path / "recall.toml"
+    path.write_text(his_toml(db_url).replace('K03 = "TM"', 'K03 = "XYZ"'), encoding="utf-8")
+    code = main(["config", "check", str(path)])
+    err = capsys.readouterr().err
+    line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if ln.startswith("K03"))
+    assert code == 4 and f"recall.toml:{line}: his.clinics.K03: unknown clinic 'XYZ'" in err
