@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, select
@@ -98,23 +99,23 @@ def insert_plain(conn: Connection, table: Table, rows: list[dict]) -> None:
     """Insert rows (all with the same keys) with one executemany."""
     if not rows:
         return
-    sql, spec, _ = _plain(conn, table, tuple(rows[0]))
-    n = len(rows[0])
-    memo: list[dict] = [{} for _ in spec]  # a batch repeats its instants and dates
+    keys = tuple(rows[0])
+    sql, spec, _ = _plain(conn, table, keys)
+    tail = [default for _, default, _ in spec[len(keys):]]
+    converted = [(i, proc, {}) for i, (_, _, proc) in enumerate(spec) if proc is not None]
+    pick = operator.itemgetter(*keys) if len(keys) > 1 else (lambda r: (r[keys[0]],))
     data = []
     for r in rows:
-        vals = []
-        for i, (col, default, proc) in enumerate(spec):
-            v = r[col] if i < n else default
-            if proc is not None and v is not None:
-                seen = memo[i]
+        vals = [*pick(r), *tail]
+        for i, proc, seen in converted:  # a batch repeats its instants and dates
+            v = vals[i]
+            if v is not None:
                 try:
-                    v = seen[v]
+                    vals[i] = seen[v]
                 except KeyError:
-                    v = seen[v] = proc(v)
+                    vals[i] = seen[v] = proc(v)
                 except TypeError:  # not hashable
-                    v = proc(v)
-            vals.append(v)
+                    vals[i] = proc(v)
         data.append(tuple(vals))
     conn.exec_driver_sql(sql, data)
 
@@ -125,7 +126,13 @@ def insert_plain_returning_ids(conn: Connection, table: Table, rows: list[dict])
     if not rows:
         return []
     if conn.dialect.name == "postgresql":
-        return insert_returning_ids(conn, table, rows)
+        # the ids taken from the table's sequence in one statement, then given explicitly
+        # (a multi-row INSERT ... RETURNING is a long new statement to the driver each time)
+        ids = [r[0] for r in conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            (table.name, len(rows)))]
+        insert_plain(conn, table, [{"id": i, **r} for i, r in zip(ids, rows)])
+        return ids
     before = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0
     insert_plain(conn, table, rows)
     return list(range(before + 1, before + 1 + len(rows)))

@@ -299,7 +299,8 @@ call_attempt = Table(
 # hospital's system, the hospital's patient numbers, and foreign FHIR identifiers.
 
 # One follow-up slip (giấy hẹn khám lại, XML14 of Quyết định 130/4750) and its order. The
-# key is the standard's: (MA_CSKCB, MA_LK, SO_GIAYHEN_KL). Diagnosis codes and the
+# key is the standard's: (MA_CSKCB, MA_LK, SO_GIAYHEN_KL), indexed from its most telling
+# column (a hospital's slips share their MA_CSKCB). Diagnosis codes and the
 # insurance status are kept for the managers' statistics only: never in a message or slip.
 his_slip = Table(
     "his_slip", metadata,
@@ -323,7 +324,7 @@ his_slip = Table(
     Column("source_file", String(255), nullable=True),
     _instant("created_at", nullable=False),
     _instant("updated_at", nullable=False),
-    UniqueConstraint("ma_cskcb", "ma_lk", "so_giayhen_kl", name="uq_his_slip_key"),
+    UniqueConstraint("ma_lk", "so_giayhen_kl", "ma_cskcb", name="uq_his_slip_key"),
 )
 
 # The hospital's patient number (MA_BN) at a facility -> our patient.
@@ -334,7 +335,7 @@ his_patient = Table(
     Column("ma_bn", String(100), nullable=False),
     Column("patient_id", Integer, ForeignKey("patient.id"), nullable=False, index=True),
     _instant("created_at", nullable=False),
-    UniqueConstraint("ma_cskcb", "ma_bn", name="uq_his_patient_key"),
+    UniqueConstraint("ma_bn", "ma_cskcb", name="uq_his_patient_key"),
 )
 
 # A foreign FHIR identifier (system, value) of a Patient, ServiceRequest or Appointment

@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["patient_id"], ["patient.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("order_id"),
-        sa.UniqueConstraint("ma_cskcb", "ma_lk", "so_giayhen_kl", name="uq_his_slip_key"),
+        sa.UniqueConstraint("ma_lk", "so_giayhen_kl", "ma_cskcb", name="uq_his_slip_key"),
     )
     op.create_index("ix_his_slip_patient_id", "his_slip", ["patient_id"])
     op.create_table(
@@ -64,7 +64,7 @@ def upgrade() -> None:
         _instant("created_at"),
         sa.ForeignKeyConstraint(["patient_id"], ["patient.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("ma_cskcb", "ma_bn", name="uq_his_patient_key"),
+        sa.UniqueConstraint("ma_bn", "ma_cskcb", name="uq_his_patient_key"),
     )
     op.create_index("ix_his_patient_patient_id", "his_patient", ["patient_id"])
     op.create_table(
