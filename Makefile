@@ -10,7 +10,7 @@ DEMO_DB := data/demo.db
 # PostgreSQL for the storage tests: used whenever it answers (CI makes sure it does).
 export RECALL_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint demo screens bench bench-desk clean venv
+.PHONY: run test lint demo screens bench bench-desk bench-his clean venv
 
 venv: $(STAMP)
 
@@ -47,6 +47,9 @@ bench: $(STAMP)
 
 bench-desk: $(STAMP)
 	$(PY) bench/desk_bench.py
+
+bench-his: $(STAMP)
+	$(PY) bench/his_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

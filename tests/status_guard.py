@@ -21,6 +21,7 @@ WRITERS = {
     ("recall_tui/store/appointments.py", "insert"),
     ("recall_tui/store/appointments.py", "write_move"),
     ("recall_tui/store/orders.py", "insert"),
+    ("recall_tui/store/orders.py", "insert_many"),
     ("recall_tui/store/orders.py", "write_move"),
     ("recall_tui/store/bulk.py", "history"),
 }

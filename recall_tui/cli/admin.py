@@ -48,6 +48,9 @@ def config_check(file: Annotated[str | None, typer.Argument(help="The file (defa
     """Validate a recall.toml; names the file, line and setting that is wrong."""
     with run(json_, file or config) as r:
         cfg = r.cfg
+        from ..services.his_settings import his_settings
+
+        his_settings(cfg)  # [his]: read apart until the configuration schema takes it in
         r.done({"file": str(cfg.path) if cfg.path else None, "ok": True,
                 "clinics": len(cfg.clinics), "templates": len(cfg.templates),
                 "database": _safe_url(cfg.database_url)},

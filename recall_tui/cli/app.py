@@ -41,8 +41,12 @@ for fn in (messaging.remind, messaging.daemon, messaging.inbox):
     app.command(fn.__name__)(fn)
 
 from . import importing as _importing  # noqa: E402
+from . import interop as _interop  # noqa: E402
 
+_importing.import_app.command("his")(_interop.his)
+_importing.import_app.command("fhir")(_interop.fhir)
 app.add_typer(_importing.import_app, name="import")
+app.add_typer(_interop.export_app, name="export")
 
 from . import risk as _risk  # noqa: E402
 

@@ -8,7 +8,8 @@ import typer
 
 from .common import EXIT_BAD_INPUT, ConfigOpt, JsonOpt, NowOpt, run
 
-import_app = typer.Typer(help="Import patients or appointment history (CSV, CSV.GZ, XLSX).",
+import_app = typer.Typer(help="Import patients or appointment history (CSV, CSV.GZ, XLSX), "
+                         "the hospital's follow-up slips (XML), FHIR bundles.",
                          no_args_is_help=True)
 
 FileArg = Annotated[str, typer.Argument(help="The file: .csv, .csv.gz or .xlsx.")]

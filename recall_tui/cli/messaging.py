@@ -129,6 +129,8 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
         except Exception:
             log.exception("backup failed")
 
+    his_job, his_conf = _his_job(r, ctx, remind_job)
+
     def on_signal(signum, _frame) -> None:
         log.info("signal %d: stopping after the current job", signum)
         stop.set()
@@ -138,10 +140,48 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
     sched = schedule.Scheduler()
     sched.every(every).minutes.do(remind_job)
     sched.every(1).minutes.do(backup_job)
+    if his_job is not None:
+        sched.every(his_conf.scan_seconds).seconds.do(his_job)
     log.info("recall daemon started: reminders every %d min, backup at %s %s (channels: %s)",
              every, backup_at, r.cfg.timezone, ", ".join(channels) or "none")
+    if his_job is not None:
+        log.info("HIS drop folder %s: read every %d s (auto_book %s)", his_conf.inbox,
+                 his_conf.scan_seconds, "on" if his_conf.auto_book else "off")
+        his_job()
     remind_job()
     while not stop.is_set():
         sched.run_pending()
         stop.wait(timeout=min(max(sched.idle_seconds or 1.0, 0.2), 5.0))
     log.info("recall daemon stopped")
+
+
+def _his_job(r, ctx, remind_job):
+    """The drop folder's job ([his] inbox), or (None, settings) when none is set: files
+    become orders (and bookings, with [his] auto_book, whose confirmations go at once)."""
+    from datetime import datetime
+
+    from ..services import his_import
+    from ..services.his_settings import his_settings
+
+    conf = his_settings(r.cfg)
+    if conf.inbox is None:
+        return None, conf
+
+    def job() -> None:
+        try:
+            rep = his_import.run_inbox(ctx, now=datetime.now(ctx.tz), settings=conf)
+        except Exception:  # one bad run must not stop the daemon
+            log.exception("HIS drop folder run failed")
+            return
+        for fr in rep.files:
+            if fr.ok:
+                log.info("HIS %s: %d slip(s) (%s) -> %s", fr.name, len(fr.slips),
+                         ", ".join(f"{s.slip} {s.outcome}" for s in fr.slips) or "no slip",
+                         fr.moved_to)
+            else:
+                log.warning("HIS %s refused: %s", fr.name,
+                            "; ".join(str(e) for e in fr.errors))
+        if rep.booked:
+            remind_job()  # the confirmations of what was just booked, now
+
+    return job, conf

@@ -10,7 +10,8 @@ import typer
 
 from .common import ConfigOpt, JsonOpt, NowOpt, parse_date, run
 
-BY_HELP = "clinic | doctor | month | weekday | session | lead | age | reminded"
+BY_HELP = ("clinic | doctor | month | weekday | session | lead | age | reminded; managers: "
+           "icd (ICD-10 chapter of the hospital's slip) | insurance")
 
 CSV_COLUMNS = ("group", "sub", "booked", "attended", "no_show", "no_show_rate",
                "no_show_low", "no_show_high", "cancelled", "cancellation_rate",
@@ -62,7 +63,8 @@ def _human(res) -> None:
     console = Console()
     console.print(t)
     if res.by:
-        extra = res.by in ("clinic", "doctor", "month", "weekday", "session")
+        extra = res.by in ("clinic", "doctor", "month", "weekday", "session", "icd",
+                           "insurance")
         g = Table(title=f"Theo / by {res.by}")
         cols = ["", "reminded" if res.by == "reminded" else None, "hẹn", "không đến (95% CI)",
                 "huỷ", "chờ TB", "lấp đầy" if extra else None, "đúng hẹn" if extra else None]

@@ -427,6 +427,21 @@ class Desk(Table):
     cursor_blink: bool = True
 
 
+class His(Table):
+    """[his]: the hospital's system hands recall its follow-up slips (docs/his.md)."""
+
+    inbox: Text(1000) | None = None
+    auto_book: bool = False
+    default_clinic: Code | None = None
+    scan_seconds: Whole(1, 300) = 20
+    settle_seconds: Number(0, 600) = 2.0
+    batch: Whole(1, 1000) = 100
+    ma_cskcb: Text(5) | None = None
+    ma_ttdv: Text(255) | None = None
+    clinics: dict[str, Code] = {}  # MA_KHOA -> clinic code
+    doctors: dict[str, Code] = {}  # MA_BAC_SI -> doctor code
+
+
 # -- the file -----------------------------------------------------------------------------------
 
 class RecallToml(Table):
@@ -446,3 +461,4 @@ class RecallToml(Table):
     messages: Messages = Messages()
     printing: Printing = Printing()
     desk: Desk = Desk()
+    his: His = His()

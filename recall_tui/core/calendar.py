@@ -180,6 +180,7 @@ class Calendar:
         for lst in self._by_clinic_weekday.values():
             lst.sort(key=lambda t: (t.part.order, t.doctor or ""))
         self._overrides = {(o.day, o.clinic): o for o in self.overrides}
+        self._after_working: dict[tuple[date, int, str | None], date] = {}
 
     def override(self, day: date, clinic: str) -> DayOverride | None:
         return self._overrides.get((day, clinic)) or self._overrides.get((day, None))
@@ -231,11 +232,18 @@ class Calendar:
         return day.weekday() < 5 and self.holiday(day) is None
 
     def add_working_days(self, day: date, n: int, clinic: str | None = None) -> date:
-        """The date ``n`` working days after ``day``."""
+        """The date ``n`` working days after ``day`` (remembered: the calendar does not
+        change, and an import asks it for the same few dates thousands of times)."""
+        key = (day, n, clinic)
+        known = self._after_working.get(key)
+        if known is not None:
+            return known
         current = day
         left = n
         while left > 0:
             current += timedelta(days=1)
             if self.is_working_day(current, clinic):
                 left -= 1
+        if len(self._after_working) < 4096:
+            self._after_working[key] = current
         return current

@@ -61,15 +61,29 @@ def convert_old_mobile(nsn: str) -> str:
     return nsn
 
 
+# A Vietnamese mobile number as phonenumbers' metadata defines one (its mobile pattern),
+# checked without parsing: most numbers a desk or an import sees are these.
+_VN_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("VN").mobile.national_number_pattern)
+
+# E.164 forms already found valid (an import checks a number, then registers it): a
+# number given again in its E.164 form is not parsed again.
+_VALID_E164: dict[str, None] = {}
+
+
 def normalise_phone(raw: str, *, region: str = "VN", field: str = "phone") -> str:
     """E.164 form of a phone number, or BadInput naming the field."""
     text = (raw or "").strip()
     if not text:
         raise BadInput("phone.empty", "Chưa nhập số điện thoại.", "No phone number given.",
                        field=field)
+    if text in _VALID_E164:
+        return text
     nsn = _vn_national_digits(text) if region == "VN" else None
     if nsn is not None:
         nsn = convert_old_mobile(nsn)
+        if _VN_MOBILE.fullmatch(nsn):  # phonenumbers' own rule for a Vietnamese mobile
+            return "+84" + nsn
         candidate = "+84" + nsn
     else:
         candidate = text
@@ -84,7 +98,11 @@ def normalise_phone(raw: str, *, region: str = "VN", field: str = "phone") -> st
             f"Not a valid phone number: {text!r}.",
             field=field,
         )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if len(_VALID_E164) > 10_000:
+        _VALID_E164.clear()
+    _VALID_E164[e164] = None
+    return e164
 
 
 def search_prefix(raw: str) -> str | None:

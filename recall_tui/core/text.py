@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l"})
@@ -21,6 +22,7 @@ def clean(value: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
+@lru_cache(maxsize=4096)  # an import folds each name several times
 def fold(value: str | None) -> str:
     """The search key: no diacritics, đ -> d, lower case, single spaces."""
     if not value:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..core import parse, scheduling, text
 from ..core.errors import BadInput
 from ..core.lifecycle import NEW_ORDER, OrderAction
-from ..store import events
+from ..store import bulk, events
 from ..store import orders as repo
 from ..store import patients as patient_repo
 from ..store.models import FollowUpOrder
+from ..store.rows import event as event_table
 from . import steps
 from .context import Context, writing
 
@@ -105,6 +107,49 @@ def _follow_up(said: str | None, interval: str | None, series: str | None,
                        "The interval or the series is given twice.", field="interval")
     return parse.FollowUp(intervals[0] if intervals else None,
                           serieses[0] if serieses else None)
+
+
+def add_within(conn, ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
+               target: date, visit_date: date | None = None, reason: str = "",
+               instructions: str = "", source: str | None = None,
+               now: datetime) -> OrderInfo:
+    """``add`` for a target date inside the caller's open write transaction ``conn``: an
+    HIS or FHIR import writes the patient, the order and the slip all or nothing. ``source``
+    is said in the order's event."""
+    o = add(ctx, patient=patient, clinic=clinic, doctor=doctor, target=target,
+            visit_date=visit_date, reason=reason, instructions=instructions, now=now,
+            within=conn)
+    if source:
+        events.append(conn, at=now, actor=ctx.actor, kind="order.source", order_id=o.id,
+                      details={"source": source})
+    return o
+
+
+def order_row(ctx: Context, *, patient_id: int, clinic_id: int, doctor_id: int | None,
+              target: date, visit_date: date | None = None, reason: str = "",
+              instructions: str = "", now: datetime) -> dict:
+    """The row of a new order for a target date, its window by the clinic's rule (for a
+    batch written by ``insert_many_within``)."""
+    clinic_code = ctx.clinic_code(clinic_id)
+    plan = scheduling.plan_order(visit=visit_date or ctx.today(now), today=ctx.today(now),
+                                 target=target, window_for=steps.window_for(ctx, clinic_code))
+    return steps.order_row(ctx, patient_id=patient_id, clinic_id=clinic_id,
+                           doctor_id=doctor_id, plan=plan, visit_date=visit_date,
+                           reason=reason, instructions=instructions, now=now)
+
+
+def insert_many_within(conn, ctx: Context, rows: list[dict], *, now: datetime,
+                       source: str | None = None) -> list[int]:
+    """Write new orders (each made by ``order_row``) inside the caller's write transaction,
+    with their events; their ids, in order. For an import's batch."""
+    ids = repo.insert_many(conn, rows)
+    bulk.insert_plain(conn, event_table, [{
+        "at": now, "actor": ctx.actor, "kind": "order.added", "patient_id": r["patient_id"],
+        "appointment_id": None, "order_id": oid, "from_state": None,
+        "to_state": NEW_ORDER.value, "reason": None, "details": json.dumps(
+            {"target": r["target_date"].isoformat(), "series": None,
+             **({"source": source} if source else {})})} for oid, r in zip(ids, rows)])
+    return ids
 
 
 def withdraw(ctx: Context, *, order_id: int, reason: str, now: datetime,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,12 +13,17 @@ from ..core.calendar import Part
 from ..core.contact import Channel
 from ..core.errors import BadInput, NotFound, Refused
 from ..store import appointments as appt_repo
-from ..store import events
+from ..store import bulk, events
 from ..store import orders as order_repo
 from ..store import patients as repo
+from ..store.rows import event as event_table
+from ..store.rows import name_token as token_table
+from ..store.rows import patient as patient_table
+from ..store.rows import patient_phone as phone_table
 from .context import Context
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MRN_RE = re.compile(r"[A-Z0-9][A-Z0-9\-./]{0,31}")
 LANGS = ("vi", "en")
 
 
@@ -120,12 +126,64 @@ def _check_fields(*, email, language, sex, birth_date, birth_year, channels, con
     return vals
 
 
+def valid_mrn(value: str) -> bool:
+    """An MRN as recall keeps them (upper case, at most 32 characters)."""
+    return bool(MRN_RE.fullmatch(value))
+
+
 def add(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (), mrn: str | None = None,
         sex: str | None = None, birth_date: date | None = None, birth_year: int | None = None,
         email: str | None = None, language: str = "vi", channels: Sequence[str] | None = None,
         consent: dict[str, bool] | None = None, parts: Sequence[str] | None = None,
         bhyt: str | None = None, cccd: str | None = None, address: str | None = None,
         now: datetime) -> PatientCard:
+    """Register a patient (one write transaction)."""
+    with ctx.db.write() as conn:
+        return add_within(conn, ctx, name=name, phones_in=phones_in, mrn=mrn, sex=sex,
+                          birth_date=birth_date, birth_year=birth_year, email=email,
+                          language=language, channels=channels, consent=consent, parts=parts,
+                          bhyt=bhyt, cccd=cccd, address=address, now=now)
+
+
+def add_within(conn, ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (),
+               mrn: str | None = None, sex: str | None = None, birth_date: date | None = None,
+               birth_year: int | None = None, email: str | None = None, language: str = "vi",
+               channels: Sequence[str] | None = None, consent: dict[str, bool] | None = None,
+               parts: Sequence[str] | None = None, bhyt: str | None = None,
+               cccd: str | None = None, address: str | None = None,
+               now: datetime) -> PatientCard:
+    """``add`` inside the caller's open write transaction ``conn``: for a use case that
+    registers a patient as one part of a larger whole (an HIS import: the patient, the
+    order and the slip, all or nothing)."""
+    new = new_patient(ctx, name=name, phones_in=phones_in, mrn=mrn, sex=sex,
+                      birth_date=birth_date, birth_year=birth_year, email=email,
+                      language=language, channels=channels, consent=consent, parts=parts,
+                      bhyt=bhyt, cccd=cccd, address=address, now=now)
+    if new.row["mrn"] is not None and repo.by_mrn(conn, new.row["mrn"]) is not None:
+        raise Refused("mrn.taken", f"Mã bệnh nhân {new.row['mrn']} đã có.",
+                      f"MRN {new.row['mrn']} already exists.", field="mrn")
+    [(pid, _)] = insert_many_within(conn, ctx, [new], now=now)
+    return _card(conn, pid)
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    """A patient checked and ready to be written (``insert_many_within``)."""
+
+    row: dict
+    phones: list[dict]
+    tokens: list[str]
+
+
+def new_patient(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (),
+                mrn: str | None = None, sex: str | None = None, birth_date: date | None = None,
+                birth_year: int | None = None, email: str | None = None, language: str = "vi",
+                channels: Sequence[str] | None = None, consent: dict[str, bool] | None = None,
+                parts: Sequence[str] | None = None, bhyt: str | None = None,
+                cccd: str | None = None, address: str | None = None,
+                now: datetime) -> NewPatient:
+    """A new patient's details checked as ``add`` checks them (BadInput naming the field);
+    nothing is written. ``row["mrn"]`` is None when one is to be assigned."""
     full = text.title_name(name or "")
     if not full or not text.fold(full):
         raise BadInput("name.missing", "Chưa nhập họ tên bệnh nhân.", "The patient's name is missing.",
@@ -136,23 +194,40 @@ def add(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (), mrn: str 
                          today=ctx.today(now))
     if mrn is not None:
         mrn = mrn.strip().upper()
-        if not re.fullmatch(r"[A-Z0-9][A-Z0-9\-./]{0,31}", mrn):
+        if not valid_mrn(mrn):
             raise BadInput("mrn.invalid", f"Mã bệnh nhân không hợp lệ: {mrn!r}.",
                            f"Not a valid MRN: {mrn!r}.", field="mrn")
-    with ctx.db.write() as conn:
-        if mrn is None:
-            mrn = repo.next_mrn(conn, ctx.cfg.mrn_prefix)
-        elif repo.by_mrn(conn, mrn) is not None:
-            raise Refused("mrn.taken", f"Mã bệnh nhân {mrn} đã có.", f"MRN {mrn} already exists.",
-                          field="mrn")
-        row = {"mrn": mrn, "full_name": full, "name_key": text.fold(full),
-               "bhyt": text.clean(bhyt) or None, "cccd": text.clean(cccd) or None,
-               "address": text.clean(address) or None, "created_at": now, "updated_at": now,
-               "language": "vi", **vals}
-        pid = repo.insert(conn, row, phone_rows, text.tokens(full))
-        events.append(conn, at=now, actor=ctx.actor, kind="patient.added", patient_id=pid,
-                      details={"mrn": mrn})
-        return _card(conn, pid)
+    row = {"mrn": mrn, "full_name": full, "name_key": text.fold(full),
+           "bhyt": text.clean(bhyt) or None, "cccd": text.clean(cccd) or None,
+           "address": text.clean(address) or None, "created_at": now, "updated_at": now,
+           "language": "vi", **vals}
+    return NewPatient(row, phone_rows, text.tokens(full))
+
+
+def insert_many_within(conn, ctx: Context, items: Sequence[NewPatient], *,
+                       now: datetime) -> list[tuple[int, str]]:
+    """Write checked new patients (``new_patient``) inside the caller's write transaction,
+    with their events; (id, MRN) of each, in order. An MRN is assigned where none is
+    given; a given MRN that is taken fails the statement (the caller checked it)."""
+    rows = []
+    for item in items:
+        row = dict(item.row)
+        if row["mrn"] is None:
+            row["mrn"] = repo.next_mrn(conn, ctx.cfg.mrn_prefix)
+        rows.append(row)
+    ids = bulk.insert_plain_returning_ids(conn, patient_table, rows)
+    bulk.insert_plain(conn, phone_table, [{"patient_id": pid, "position": n, **p}
+                                          for pid, item in zip(ids, items)
+                                          for n, p in enumerate(item.phones)])
+    bulk.insert_plain(conn, token_table, [{"patient_id": pid, "position": n, "token": t[:64]}
+                                          for pid, item in zip(ids, items)
+                                          for n, t in enumerate(item.tokens)])
+    bulk.insert_plain(conn, event_table, [{"at": now, "actor": ctx.actor, "kind": "patient.added",
+                        "patient_id": pid, "appointment_id": None, "order_id": None,
+                        "from_state": None, "to_state": None, "reason": None,
+                        "details": json.dumps({"mrn": row["mrn"]}, ensure_ascii=False)}
+                       for pid, row in zip(ids, rows)])
+    return [(pid, row["mrn"]) for pid, row in zip(ids, rows)]
 
 
 def edit(ctx: Context, *, mrn: str, name: str | None = None,
@@ -162,6 +237,23 @@ def edit(ctx: Context, *, mrn: str, name: str | None = None,
          consent: dict[str, bool] | None = None, parts: Sequence[str] | None = None,
          bhyt: str | None = None, cccd: str | None = None, address: str | None = None,
          now: datetime) -> PatientCard:
+    """Correct a patient's details (one write transaction)."""
+    with ctx.db.write() as conn:
+        return edit_within(conn, ctx, mrn=mrn, name=name, phones_in=phones_in, sex=sex,
+                           birth_date=birth_date, birth_year=birth_year, email=email,
+                           language=language, channels=channels, consent=consent,
+                           parts=parts, bhyt=bhyt, cccd=cccd, address=address, now=now)
+
+
+def edit_within(conn, ctx: Context, *, mrn: str, name: str | None = None,
+                phones_in: Sequence[PhoneIn] | None = None, sex: str | None = None,
+                birth_date: date | None = None, birth_year: int | None = None,
+                email: str | None = None, language: str | None = None,
+                channels: Sequence[str] | None = None, consent: dict[str, bool] | None = None,
+                parts: Sequence[str] | None = None, bhyt: str | None = None,
+                cccd: str | None = None, address: str | None = None,
+                now: datetime) -> PatientCard:
+    """``edit`` inside the caller's open write transaction ``conn`` (see ``add_within``)."""
     vals = _check_fields(email=email, language=language, sex=sex, birth_date=birth_date,
                          birth_year=birth_year, channels=channels, consent=consent, parts=parts,
                          today=ctx.today(now))
@@ -175,24 +267,23 @@ def edit(ctx: Context, *, mrn: str, name: str | None = None,
         if raw is not None:
             vals[key] = text.clean(raw) or None
     phone_rows = _phones(phones_in) if phones_in is not None else None
-    with ctx.db.write() as conn:
-        before = _get(conn, mrn)
-        changes = {k: [_plain(getattr(before, k)), _plain(v)] for k, v in vals.items()
-                   if getattr(before, k) != v}
-        if phone_rows is not None:
-            old = [p.e164 for p in repo.phones(conn, before.id)]
-            new = [p["e164"] for p in phone_rows]
-            if old != new:
-                changes["phones"] = [old, new]
-            repo.set_phones(conn, before.id, phone_rows)
-        if vals:
-            repo.update(conn, before.id, {**vals, "updated_at": now})
-        if "full_name" in vals:
-            repo.set_tokens(conn, before.id, text.tokens(vals["full_name"]))
-        if changes:
-            events.append(conn, at=now, actor=ctx.actor, kind="patient.edited",
-                          patient_id=before.id, details=changes)
-        return _card(conn, before.id)
+    before = _get(conn, mrn)
+    changes = {k: [_plain(getattr(before, k)), _plain(v)] for k, v in vals.items()
+               if getattr(before, k) != v}
+    if phone_rows is not None:
+        old = [p.e164 for p in repo.phones(conn, before.id)]
+        new = [p["e164"] for p in phone_rows]
+        if old != new:
+            changes["phones"] = [old, new]
+        repo.set_phones(conn, before.id, phone_rows)
+    if vals:
+        repo.update(conn, before.id, {**vals, "updated_at": now})
+    if "full_name" in vals:
+        repo.set_tokens(conn, before.id, text.tokens(vals["full_name"]))
+    if changes:
+        events.append(conn, at=now, actor=ctx.actor, kind="patient.edited",
+                      patient_id=before.id, details=changes)
+    return _card(conn, before.id)
 
 
 def _plain(v):

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..core import figures as fig
+from ..core import icd10
 from ..core.calendar import WEEKDAY_NAMES
 from ..core.errors import BadInput
+from ..store import his as his_repo
 from ..store import stats as repo
 from .context import Context
 
@@ -33,9 +35,14 @@ class Stats:
     groups: list[Group]
 
 
+# From the hospital's slips (store.his): managers only (they are about diagnoses).
+SLIP_DIMENSIONS = ("icd", "insurance")
+INSURANCE_ORDER = ("covered", "lapses", "none", "-")
+
+
 def _check(by: str | None, start: date | None, end: date | None) -> None:
-    if by is not None and by not in repo.DIMENSIONS:
-        known = ", ".join(repo.DIMENSIONS)
+    if by is not None and by not in repo.DIMENSIONS + SLIP_DIMENSIONS:
+        known = ", ".join(repo.DIMENSIONS + SLIP_DIMENSIONS)
         raise BadInput("stats.by", f"Không phân nhóm theo {by!r} được (có: {known}).",
                        f"Cannot break down by {by!r} (known: {known}).", field="by")
     if start and end and end < start:
@@ -98,6 +105,8 @@ def compute(ctx: Context, *, now: datetime, start: date | None = None,
             end: date | None = None, by: str | None = None) -> Stats:
     """The figures of appointments dated in [start, end] (either end open), by ``by``."""
     _check(by, start, end)
+    if by in SLIP_DIMENSIONS:
+        return _by_slip(ctx, by=by, start=start, end=end, now=now)
     today = ctx.today(now)
     # The orders (adherence) are counted on a second connection while the appointments
     # are scanned: two read transactions, each a consistent snapshot of its own table(s).
@@ -129,3 +138,32 @@ def compute(ctx: Context, *, now: datetime, start: date | None = None,
                 c, places=places_by.get(label), orders=orders_by.get(label))))
         groups.sort(key=lambda g: _sort_key(by, g))
     return Stats(start=start, end=end, by=by, headline=headline, groups=groups)
+
+
+def _by_slip(ctx: Context, *, by: str, start: date | None, end: date | None,
+             now: datetime) -> Stats:
+    """By the ICD-10 chapter of the slip's main diagnosis, or by insurance status (the
+    card covers the follow-up date, lapses before it, none): adherence of the orders and
+    the appointments' figures. Orders without a slip from the hospital are the group
+    "-". Managers only."""
+    ctx.require("manager", "xem thống kê theo nhóm bệnh và bảo hiểm",
+                "see figures by diagnosis group or insurance status")
+    head = compute(ctx, now=now, start=start, end=end, by=None)
+    with ctx.db.read() as conn:
+        pairs = his_repo.adherence_by(conn, by=by, start=start, end=end, today=ctx.today(now))
+        rows = his_repo.appointment_counts_by(conn, by=by, start=start, end=end)
+    counts: dict = {}
+    for key, status, cancelled_by, late, n, lead_sum, lead_n in rows:
+        c = fig.counts_of(status, cancelled_by, late, int(n), int(lead_sum or 0), int(lead_n))
+        counts[key] = counts[key] + c if key in counts else c
+    keys = set(counts) | {k[0] for k in pairs}
+    order = (icd10.ORDER + ("-",)) if by == "icd" else INSURANCE_ORDER
+    groups = []
+    for k in keys:
+        label = k or "-"
+        name = icd10.title(label, ctx.cfg.language) if by == "icd" and k else label
+        groups.append((order.index(label) if label in order else len(order), Group(
+            name, None, fig.figures(counts.get(k, fig.Counts()), orders=pairs.get((k,))))))
+    groups.sort(key=lambda x: (x[0], x[1].key))
+    return Stats(start=start, end=end, by=by, headline=head.headline,
+                 groups=[g for _, g in groups])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, select
@@ -70,3 +71,72 @@ def messages(conn: Connection, rows: list[dict]) -> None:
 
 def events(conn: Connection, rows: list[dict]) -> None:
     insert_many(conn, event, rows)
+
+
+# -- plain inserts: an import's batch ---------------------------------------------------------
+# The rows' values converted by each column's own type, then handed to the driver's
+# executemany: no statement built per row (SQLAlchemy's executemany builds the parameters
+# of every row through the compiled statement, a good part of an import's time). Columns
+# a row leaves out get the table's scalar default, as SQLAlchemy would give them.
+
+_PLAIN: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _plain(conn: Connection, table: Table, keys: tuple[str, ...]):
+    k = (conn.dialect.name, table.name, keys)
+    got = _PLAIN.get(k)
+    if got is None:
+        cols = list(keys) + [c.name for c in table.columns
+                             if c.name not in keys and c.default is not None
+                             and c.default.is_scalar]
+        defaults = [None if c in keys else table.c[c].default.arg for c in cols]
+        procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in cols]
+        q = conn.dialect.identifier_preparer
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO {q.format_table(table)} ({', '.join(q.quote(c) for c in cols)}) "
+               f"VALUES ({', '.join([mark] * len(cols))})")
+        got = _PLAIN[k] = (sql, list(zip(cols, defaults, procs)), cols)
+    return got
+
+
+def insert_plain(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows (all with the same keys) with one executemany."""
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    sql, spec, _ = _plain(conn, table, keys)
+    tail = [default for _, default, _ in spec[len(keys):]]
+    converted = [(i, proc, {}) for i, (_, _, proc) in enumerate(spec) if proc is not None]
+    pick = operator.itemgetter(*keys) if len(keys) > 1 else (lambda r: (r[keys[0]],))
+    data = []
+    for r in rows:
+        vals = [*pick(r), *tail]
+        for i, proc, seen in converted:  # a batch repeats its instants and dates
+            v = vals[i]
+            if v is not None:
+                try:
+                    vals[i] = seen[v]
+                except KeyError:
+                    vals[i] = seen[v] = proc(v)
+                except TypeError:  # not hashable
+                    vals[i] = proc(v)
+        data.append(tuple(vals))
+    conn.exec_driver_sql(sql, data)
+
+
+def insert_plain_returning_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """``insert_plain``, and the rows' ids in order (SQLite: assigned after the largest,
+    under the write lock the transaction holds; PostgreSQL: RETURNING)."""
+    if not rows:
+        return []
+    if conn.dialect.name == "postgresql":
+        # the ids taken from the table's sequence in one statement, then given explicitly
+        # (a multi-row INSERT ... RETURNING is a long new statement to the driver each time)
+        ids = [r[0] for r in conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            (table.name, len(rows)))]
+        insert_plain(conn, table, [{"id": i, **r} for i, r in zip(ids, rows)])
+        return ids
+    before = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0
+    insert_plain(conn, table, rows)
+    return list(range(before + 1, before + 1 + len(rows)))

@@ -91,8 +91,8 @@ class Patient(SQLModel, table=True):
     preferred_channels: str = _text(default="")  # comma-separated, in order
     consent: str = _text(default="")  # "sms=0,zalo=1": absent means given
     preferred_parts: str = _text(default="")  # comma-separated parts of day
-    bhyt: str | None = _text(default=None, nullable=True)
-    cccd: str | None = _text(default=None, nullable=True)
+    bhyt: str | None = _text(default=None, nullable=True, index=True)
+    cccd: str | None = _text(default=None, nullable=True, index=True)  # matched on import
     address: str | None = _text(default=None, nullable=True)
     note: str | None = _text(default=None, nullable=True)
     created_at: datetime = _instant()
@@ -307,6 +307,72 @@ class CallAttempt(SQLModel, table=True):
     note: str | None = _text(default=None, nullable=True)
     call_back_on: date | None = Field(default=None, nullable=True)
 
+
+
+# -- HIS interop (issue 12; migration 0009) ------------------------------------------------
+# The follow-up slips that came from (or went to) the hospital's system, the hospital's
+# patient numbers, and foreign FHIR identifiers.
+
+class HisSlip(SQLModel, table=True):
+    """One follow-up slip (giấy hẹn khám lại, XML14 of Quyết định 130/4750) and its order.
+
+    The key is the standard's: (MA_CSKCB, MA_LK, SO_GIAYHEN_KL), indexed from its most
+    telling column (a hospital's slips share their MA_CSKCB). Diagnosis codes and the
+    insurance status are kept for the managers' statistics only: never in a message or
+    slip."""
+
+    __tablename__ = "his_slip"
+    __table_args__ = (UniqueConstraint("ma_lk", "so_giayhen_kl", "ma_cskcb",
+                                       name="uq_his_slip_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ma_cskcb: str = _text(5)
+    ma_lk: str = _text(100)
+    so_giayhen_kl: str = _text(50)
+    order_id: int = Field(foreign_key="follow_up_order.id", unique=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    origin: str = _text(8, default="his")  # his | recall
+    ma_bac_si: str | None = _text(255, default=None, nullable=True)
+    ma_ttdv: str | None = _text(255, default=None, nullable=True)
+    ma_khoa: str | None = _text(50, default=None, nullable=True)
+    ma_doituong_kcb: str | None = _text(4, default=None, nullable=True)
+    issued_on: date | None = Field(default=None, nullable=True)  # NGAY_CT
+    icd_main: str | None = _text(7, default=None, nullable=True)
+    icd_other: str | None = _text(100, default=None, nullable=True)
+    icd_chapter: str | None = _text(8, default=None, nullable=True)
+    insurance: str | None = _text(16, default=None, nullable=True)  # covered | lapses | none
+    card_valid_to: date | None = Field(default=None, nullable=True)
+    source_file: str | None = _text(255, default=None, nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class HisPatient(SQLModel, table=True):
+    """The hospital's patient number (MA_BN) at a facility -> our patient."""
+
+    __tablename__ = "his_patient"
+    __table_args__ = (UniqueConstraint("ma_bn", "ma_cskcb", name="uq_his_patient_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ma_cskcb: str = _text(5)
+    ma_bn: str = _text(100)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    created_at: datetime = _instant()
+
+
+class FhirLink(SQLModel, table=True):
+    """A foreign FHIR identifier (system, value) of a Patient, ServiceRequest or Appointment
+    read by ``recall import fhir`` -> our patient, order or appointment."""
+
+    __tablename__ = "fhir_link"
+    __table_args__ = (UniqueConstraint("resource", "system", "value", name="uq_fhir_link_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource: str = _text(16)
+    system: str = _text(255)
+    value: str = _text(255)
+    target_id: int
+    created_at: datetime = _instant()
 
 # Instances are made from Core rows (``records.record``) without an ORM session; their
 # attributes need the mappers configured once, here, rather than at a first query.

@@ -22,6 +22,14 @@ def insert(conn: Connection, row: dict, *, booked: bool = False) -> int:
     return int(conn.execute(_INSERT, {**row, "status": status}).scalar_one())
 
 
+def insert_many(conn: Connection, rows: list[dict]) -> list[int]:
+    """New orders, open, in one statement (an import's batch); their ids in order."""
+    from .bulk import insert_plain_returning_ids
+
+    return insert_plain_returning_ids(conn, order, [{**r, "status": NEW_ORDER.value}
+                                                   for r in rows])
+
+
 def get(conn: Connection, oid: int, *, lock: bool = False) -> FollowUpOrder | None:
     q = select(order).where(order.c.id == oid)
     if lock and conn.dialect.name == "postgresql":

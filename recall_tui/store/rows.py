@@ -20,6 +20,9 @@ message: Table = t.message
 inbound_reply: Table = t.inbound_reply
 outreach_task: Table = t.outreach_task
 call_attempt: Table = t.call_attempt
+his_slip: Table = t.his_slip
+his_patient: Table = t.his_patient
+fhir_link: Table = t.fhir_link
 
 
 # Statements built once and reused: building one and its cache key each time was a good

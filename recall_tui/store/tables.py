@@ -27,3 +27,6 @@ message: Table = m.Message.__table__
 inbound_reply: Table = m.InboundReply.__table__
 outreach_task: Table = m.OutreachTask.__table__
 call_attempt: Table = m.CallAttempt.__table__
+his_slip: Table = m.HisSlip.__table__
+his_patient: Table = m.HisPatient.__table__
+fhir_link: Table = m.FhirLink.__table__
