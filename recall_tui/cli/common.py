@@ -101,10 +101,9 @@ class Runner:
     @property
     def ctx(self):
         if self._ctx is None:
-            from ..services.context import Context
-            from ..store.database import Database
+            from ..services.context import open_context
 
-            self._ctx = Context(cfg=self.cfg, db=Database(self.cfg.database_url))
+            self._ctx = open_context(self.cfg)
         return self._ctx
 
     def now(self, raw: str | None) -> datetime:
@@ -153,14 +152,6 @@ def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
         r.fail(130, {"code": "interrupted", "field": None, "message": "interrupted"},
                "interrupted")
     except Exception as exc:  # the last net: still no traceback for the user
-        from sqlalchemy.exc import OperationalError, ProgrammingError
-
-        if isinstance(exc, OperationalError | ProgrammingError) and (
-                "no such table" in str(exc) or "does not exist" in str(exc)):
-            r.fail(EXIT_ENV, {"code": "database.uninitialised", "field": None,
-                              "message": "the database is not set up: run `recall init`"},
-                   "Cơ sở dữ liệu chưa được khởi tạo: chạy `recall init`. "
-                   "(The database is not set up: run `recall init`.)")
         import os
 
         if os.environ.get("RECALL_DEBUG"):

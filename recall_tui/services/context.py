@@ -122,3 +122,10 @@ def writing(ctx: Context, within=None):
         return
     with ctx.db.write() as conn:
         yield conn
+
+
+def open_context(cfg: Config, *, light: bool = False, actor: str | None = None) -> Context:
+    """The context of an entry point: its database opened from the configuration
+    (``light``: a desk's small pool and caches)."""
+    kw = {"actor": actor} if actor else {}
+    return Context(cfg=cfg, db=Database(cfg.database_url, light=light), **kw)

@@ -11,16 +11,18 @@ from datetime import date, datetime
 from ..core import phones, text
 from ..core.calendar import Part
 from ..core.contact import Channel
-from ..core.errors import BadInput, NotFound, Refused
+from ..core.errors import BadInput, Refused
 from ..store import appointments as appt_repo
 from ..store import bulk, events
 from ..store import orders as order_repo
 from ..store import patients as repo
+from ..store.records import PatientRecord
 from ..store.rows import event as event_table
 from ..store.rows import name_token as token_table
 from ..store.rows import patient as patient_table
 from ..store.rows import patient_phone as phone_table
 from .context import Context
+from .steps import load_patient
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MRN_RE = re.compile(r"[A-Z0-9][A-Z0-9\-./]{0,31}")
@@ -291,31 +293,21 @@ def _plain(v):
 
 
 def _get(conn, mrn: str):
-    row = repo.by_mrn(conn, (mrn or "").strip().upper()) or repo.by_mrn(conn, (mrn or "").strip())
-    if row is None:
-        raise NotFound("patient.unknown", f"Không có bệnh nhân mã {mrn!r}.",
-                       f"No patient with MRN {mrn!r}.", field="patient")
-    return row
+    return load_patient(conn, mrn)
 
 
 def _card(conn, pid: int) -> PatientCard:
-    p = repo.by_id(conn, pid)
-    return card_of(p, repo.phones(conn, pid))
+    return card_of(repo.full_record(conn, pid))
 
 
-def card_of(p, phone_rows) -> PatientCard:
-    consent = {}
-    for item in filter(None, (p.consent or "").split(",")):
-        k, _, v = item.partition("=")
-        consent[k] = v == "1"
+def card_of(p: PatientRecord) -> PatientCard:
     return PatientCard(
         id=p.id, mrn=p.mrn, full_name=p.full_name, birth_date=p.birth_date,
         birth_year=p.birth_year, sex=p.sex,
         phones=[{"e164": r.e164, "display": phones.display_phone(r.e164), "label": r.label,
-                 "name": r.name} for r in phone_rows],
-        email=p.email, language=p.language,
-        preferred_channels=[c for c in (p.preferred_channels or "").split(",") if c],
-        consent=consent, preferred_parts=[c for c in (p.preferred_parts or "").split(",") if c],
+                 "name": r.name} for r in p.phones],
+        email=p.email, language=p.language, preferred_channels=list(p.channels),
+        consent=dict(p.consent), preferred_parts=list(p.parts),
         bhyt=p.bhyt, cccd=p.cccd, address=p.address,
     )
 
@@ -396,6 +388,6 @@ def search(ctx: Context, *, query: str, limit: int = 20) -> list[Hit]:
 
 def resolve(conn, mrn: str):
     """The patient row for an MRN (services' shared lookup)."""
-    return _get(conn, mrn)
+    return load_patient(conn, mrn)
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from ..core.errors import Unavailable
+from ..core.errors import NotSetUp, Unavailable
 
 BUSY_TIMEOUT_S = 30.0
 LIGHT_CACHE_KIB = 512  # SQLite page cache per connection of a light (desk) database
@@ -102,10 +102,8 @@ class Database:
                 yield conn
                 if not self.is_sqlite:
                     conn.exec_driver_sql("SELECT nextval('recall_change')")
-        except OperationalError as exc:
-            if _is_connection_error(exc):
-                raise Unavailable(describe(exc, self.url)) from None
-            raise
+        except (OperationalError, ProgrammingError) as exc:
+            raise _translated(exc, self.url) from None
         finally:
             conn.close()
 
@@ -118,6 +116,8 @@ class Database:
                 if self.is_sqlite:
                     conn.exec_driver_sql("BEGIN")
                 yield conn
+        except (OperationalError, ProgrammingError) as exc:
+            raise _translated(exc, self.url) from None
         finally:
             conn.close()
 
@@ -131,6 +131,10 @@ class Database:
         if self.is_sqlite:
             return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
         return int(conn.execute(text("SELECT last_value FROM recall_change")).scalar_one())
+
+    def watch(self) -> ChangeWatch:
+        """A watch on the change marker, on a connection of its own kept open."""
+        return ChangeWatch(self)
 
     def backup_to(self, target: Path) -> int:
         """SQLite's online backup into ``target`` (written beside it, then renamed): readers
@@ -162,6 +166,23 @@ class Database:
         return None if path in ("", ":memory:") else path
 
 
+def _translated(exc: Exception, url: str) -> Exception:
+    """A driver's error as one of ours when it is about the environment (no tables, the
+    connection lost); else the error itself."""
+    if _is_missing_table(exc):
+        return NotSetUp()
+    if _is_connection_error(exc):
+        return Unavailable(describe(exc, url))
+    return exc
+
+
+def _is_missing_table(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == "42P01":  # PostgreSQL: undefined_table
+        return True
+    return "no such table" in str(orig).lower()
+
+
 def _is_connection_error(exc: Exception) -> bool:
     msg = str(exc).lower()
     return any(s in msg for s in ("could not connect", "connection refused", "unable to open",
@@ -177,3 +198,31 @@ def describe(exc: Exception, url: str) -> str:
     return f"cannot open the database {shown}: {str(orig).strip().splitlines()[0]}"
 
 
+
+
+class ChangeWatch:
+    """The change marker read on one kept-open connection (SQLite's ``data_version`` is
+    per connection), reopened after a failure. Not thread-safe: one poller at a time."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._conn: Connection | None = None
+
+    def marker(self) -> int:
+        try:
+            if self._conn is None:
+                self._conn = self.db.engine.connect()
+            value = self.db.change_marker(self._conn)
+            self._conn.rollback()
+            return value
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+            self._conn = None

@@ -18,45 +18,30 @@ class Backend:
         self.actor = actor
         self._ctx = None
         self._lock = threading.Lock()
-        self._poll_conn = None
+        self._poll = None
 
     @property
     def ctx(self):
         if self._ctx is None:
             with self._lock:
                 if self._ctx is None:
-                    from ..services.context import Context
-                    from ..store.database import Database
+                    from ..services.context import open_context
 
-                    db = Database(self.cfg.database_url, light=True)
-                    kw = {"actor": self.actor} if self.actor else {}
-                    self._ctx = Context(cfg=self.cfg, db=db, **kw)
+                    self._ctx = open_context(self.cfg, light=True, actor=self.actor)
         return self._ctx
 
     def marker(self) -> int:
         """The database's change marker, read on the kept-open connection."""
-        db = self.ctx.db
+        ctx = self.ctx
         with self._lock:
-            try:
-                if self._poll_conn is None:
-                    self._poll_conn = db.engine.connect().execution_options(recall_write=False)
-                value = db.change_marker(self._poll_conn)
-                self._poll_conn.rollback()
-                return value
-            except Exception:
-                self._drop_poll()
-                raise
-
-    def _drop_poll(self) -> None:
-        if self._poll_conn is not None:
-            try:
-                self._poll_conn.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection
-                pass
-            self._poll_conn = None
+            if self._poll is None:
+                self._poll = ctx.db.watch()
+            return self._poll.marker()
 
     def close(self) -> None:
         with self._lock:
-            self._drop_poll()
+            if self._poll is not None:
+                self._poll.close()
+                self._poll = None
             if self._ctx is not None:
                 self._ctx.db.dispose()

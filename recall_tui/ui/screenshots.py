@@ -55,9 +55,8 @@ STEPS: dict[str, tuple[str, ...]] = {
 def make(out: Path, *, now: datetime | None = None) -> list[Path]:
     from ..config import load
     from ..services import attendance, demo
-    from ..services.context import Context
+    from ..services.context import open_context
     from ..services.setup import init
-    from ..store.database import Database
     from .app import RecallApp
 
     base = load(None)
@@ -66,7 +65,7 @@ def make(out: Path, *, now: datetime | None = None) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         cfg = dataclasses.replace(base, database_url=f"sqlite:///{tmp}/screens.db")
-        ctx = Context(cfg=cfg, db=Database(cfg.database_url), actor="desk")
+        ctx = open_context(cfg, actor="desk")
         init(ctx)
         demo.generate(ctx, patients=600, days=60, seed=SEED, now=now)
         attendance.sweep(ctx, now=now)
