@@ -83,6 +83,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _reader_went_away() -> None:
+    """Stop quietly, as the standard tools do: what is still buffered for stdout goes
+    nowhere (else Python complains while flushing it at exit)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class Runner:
     """One command's run: the configuration, the context, and how to answer."""
 
@@ -125,6 +137,7 @@ class Runner:
             human(result)
         elif human is not None:
             typer.echo(human)
+        sys.stdout.flush()  # a reader that went away (`| head`) is met inside the run
 
     def fail(self, code: int, err: dict, human: str) -> None:
         if self.json:
@@ -148,6 +161,9 @@ def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
     except ConfigError as exc:
         r.fail(EXIT_ENV, {"code": "config", "field": exc.key, "message": str(exc)},
                f"recall.toml: {exc}")
+    except BrokenPipeError:  # the reader went away (`recall stats --csv | head -3`)
+        _reader_went_away()
+        raise typer.Exit(0) from None
     except KeyboardInterrupt:
         r.fail(130, {"code": "interrupted", "field": None, "message": "interrupted"},
                "interrupted")

@@ -130,7 +130,12 @@ def show(mrn: Annotated[str, typer.Argument(help="The patient's MRN.")],
          json_: JsonOpt = False, config: ConfigOpt = None):
     """A patient's card, orders, appointments and history."""
     from ..core.codes import display_code
+    from ..core.lifecycle import OrderStatus
     from ..services import patients
+
+    def order_status_text(status: str) -> str:
+        s = OrderStatus(status)
+        return f"{s.vi} ({s.value})"
 
     with run(json_, config) as r:
         f = patients.show(r.ctx, mrn=mrn)
@@ -143,6 +148,16 @@ def show(mrn: Annotated[str, typer.Argument(help="The patient's MRN.")],
             for a in f.appointments:
                 t.add_row(display_code(a.code), a.day.strftime("%d/%m/%Y"), a.part,
                           str(a.queue_no), a.clinic_code, a.status)
+            Console().print(t)
+            t = Table(title="Chỉ định tái khám / Follow-up orders", show_lines=False)
+            for col in ("Số", "PK", "Ngày hẹn", "Hiệu lực", "Chuỗi", "Trạng thái", "Dặn dò"):
+                t.add_column(col)
+            for o in f.orders:
+                series = f"{o.series_index}/{o.series_count}" if o.series_count else ""
+                t.add_row(str(o.id), r.ctx.clinic_code(o.clinic_id),
+                          o.target_date.strftime("%d/%m/%Y"),
+                          f"{o.earliest:%d/%m/%Y}–{o.latest:%d/%m/%Y}", series,
+                          order_status_text(o.status), o.instructions or "")
             Console().print(t)
             for e in f.events[:10]:
                 typer.echo(f"  {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.kind} "

@@ -99,5 +99,6 @@ def stats(from_: Annotated[str | None, typer.Option("--from", help="First appoin
                                  by=by.strip().lower() if by else None)
         if csv_ and not json_:
             _write_csv(res)
+            sys.stdout.flush()  # a reader that went away is met here, inside the run
             return
         r.done(res, _human)
