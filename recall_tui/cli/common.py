@@ -78,6 +78,8 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [plain(v) for v in value]
+    if hasattr(value, "model_dump"):  # a record of the store (SQLModel)
+        return plain(value.model_dump())
     if hasattr(value, "_mapping"):
         return {k: plain(v) for k, v in value._mapping.items()}
     return value
