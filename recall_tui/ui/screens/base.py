@@ -16,7 +16,7 @@ class DeskScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._lang = i18n.lang()
-        i18n.relabel_bindings(self)
+        self.said: tuple[str, bool] = ("", False)  # what the status line says; an error?
 
     def header(self) -> ComposeResult:
         # A plain line, not Textual's Header: a Header watches the app's title, and the app
@@ -41,17 +41,30 @@ class DeskScreen(Screen):
         self._lang = i18n.lang()
         for bar in self.query("#title-bar").results(Static):
             bar.update(self.title_text())
-        i18n.relabel_bindings(self)
         self.refresh_bindings()
         self.refresh_data()
 
     def refresh_data(self) -> None:  # pragma: no cover - each screen reads its own
         pass
 
-    def say(self, text: str, *, error: bool = False) -> None:
-        line = self.query_one("#status", Static)
-        line.set_class(error, "error")
-        line.update(text)
+    def say(self, text: str, *, error: bool = False, transient: bool = False) -> None:
+        """Put ``text`` on the status line. A ``transient`` text (work under way, a slip
+        saved, an empty list) never hides an error: the error stays until an outcome of
+        the person's next action replaces it."""
+        if transient and self.said[1]:
+            return
+        self.said = (text, error)
+        for line in self.query("#status").results(Static):
+            line.set_class(error, "error")
+            line.update(text)
+
+    def add_note(self, text: str, *, error: bool = False) -> None:
+        """Add ``text`` to what the status line says (the slip after a booking); a note
+        that is not an error never hides one."""
+        said, was_error = self.said
+        if was_error and not error:
+            return
+        self.say(f"{said} · {text}" if said else text, error=error)
 
     def fail(self, exc: Exception) -> None:
         self.say(i18n.err(exc), error=True)
