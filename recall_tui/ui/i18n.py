@@ -169,7 +169,7 @@ S: dict[str, tuple[str, str]] = {
     "st.line1": ("Tái khám đúng hẹn {adherence} · Không đến {no_show}",
                  "Follow-up adherence {adherence} · No-show {no_show}"),
     "st.line2": ("Huỷ: BN {patient} · PK {clinic} · muộn {late}",
-                 "Cancelled: patient {patient} · clinic {clinic} · late {late}"),
+                 "Cancelled: pt {patient} · clinic {clinic} · late {late}"),
     "st.line3": ("Lấp đầy {util} · {booked} lịch hẹn · chờ TB {lead} ngày  (95% CI)",
                  "Utilisation {util} · {booked} appointments · mean lead {lead} d  (95% CI)"),
     "st.trend": ("Tỉ lệ không đến theo tháng", "No-show rate by month"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,8 +21,8 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(t("help"), classes="title")
-            yield Static(t("help.text"), id="help-text")
-            yield Static(self._keys(), id="help-keys")
+            yield Static(t("help.text"), id="help-text", markup=False)
+            yield Static(self._keys(), id="help-keys", markup=False)
 
     def _keys(self) -> str:
         """Every key of the screen below and of the app, two to a line."""
@@ -29,8 +31,9 @@ class HelpScreen(ModalScreen):
         for holder in (below, self.app):
             for b in getattr(holder, "BINDINGS", []):
                 label = i18n.key_label(b) if isinstance(b, Binding) else None
-                if label:
-                    cells.append(f"{self.app.get_key_display(b):<6} {label}")
+                if label:  # "enter,space": the first key names it
+                    first = replace(b, key=b.key.split(",")[0], key_display=None)
+                    cells.append(f"{self.app.get_key_display(first):<6} {label}")
         width = max((cell_len(c) for c in cells), default=0) + 2
         return "\n".join("".join(_pad(c, width) for c in cells[i:i + 2]).rstrip()
                          for i in range(0, len(cells), 2))
