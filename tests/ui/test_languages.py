@@ -21,7 +21,9 @@ WALK: list[str] = [
     "t", "t", "t", "x", "?", "escape", "r", "?", "tab", "enter", "?", "escape", "escape",
     "u", "?", "escape", "o", "?",  # the patient's file from Today
     "f1", "?", "escape",
-    "f3", "?", "pham van khoa", "?", "enter", "enter", "?", "2 tuan", "enter", "?",
+    "f3", "?", "pham van khoa", "?", "enter", "enter", "?",
+    "tab", "enter", "?", "escape", "shift+tab",  # the clinic's list open: its keys too
+    "2 tuan", "enter", "?",
     "ctrl+n", "?", "escape", "enter", "?",  # booked: the status line
     "f4", "?", "0901222333", "enter", "?", "f1", "?", "escape",
     "f5", "?", "l", "?", "escape", "b", "?", "escape", "f", "?", "f", "?", "f", "?", "f", "?",
@@ -31,11 +33,14 @@ WALK: list[str] = [
     "f7", "?", "x", "?", "escape", "f1", "?", "escape",
     "f9", "?", "g", "?", "g", "?", "g", "?", "g", "?", "g", "?", "p", "?", "p", "?",
 ]
+# Then the other language, on the screens kept from before (relabelled, not rebuilt).
+TAIL: list[str] = ["f8", "?", "f2", "?", "f3", "?", "f4", "?", "f7", "?"]
 
 
 async def _press(pilot, key: str) -> None:
     if " " in key or (len(key) > 1 and key.isalpha() and key.islower()
-                      and key not in ("enter", "escape", "tab", "right", "left")):
+                      and key not in ("enter", "escape", "tab", "right", "left")
+                      and not key.startswith(("shift+", "ctrl+"))):
         await type_text(pilot, key)
     else:
         await pilot.press(key)
@@ -43,12 +48,20 @@ async def _press(pilot, key: str) -> None:
 
 
 def shown_text(app) -> str:
-    """The screen as read; with a dialog open, the dialog alone (what shows of the screen
-    below it was read before it opened)."""
+    """The screen as read; with a dialog open, the dialog alone, and with a list open over
+    a screen, the list and the key line (what shows of the screen below was read before)."""
     text = screen_text(app)
-    if not isinstance(app.screen, ModalScreen):
+    if isinstance(app.screen, ModalScreen):
+        box = app.screen.query(".dialog").first().region
+    elif type(app.focused).__name__ == "SelectOverlay":  # a Select's open list
+        box = app.focused.region
+        return "\n".join([_crop(text, box), text.splitlines()[-1]])
+    else:
         return text
-    box = app.screen.query(".dialog").first().region
+    return _crop(text, box)
+
+
+def _crop(text: str, box) -> str:
     lines = text.splitlines()[box.y:box.y + box.height]
     return "\n".join(line[box.x:box.x + box.width] for line in lines)
 
@@ -59,14 +72,17 @@ async def walk(app, pilot, data: Data, lang: str) -> list[str]:
     if lang == "en":
         await pilot.press("f8")
         await settle(app, pilot)
-    for i, key in enumerate(WALK):
+    other = "en" if lang == "vi" else "vi"
+    steps = [(k, lang) for k in WALK] + [(k, other) for k in TAIL]
+    for i, (key, speaking) in enumerate(steps):
         if key != "?":
             await _press(pilot, key)
             continue
         shown = shown_text(app)
-        bad = foreign_words(shown, lang=lang, data=data)
+        bad = foreign_words(shown, lang=speaking, data=data)
         if bad:
-            problems.append(f"step {i} ({' '.join(WALK[max(0, i - 3):i])}): {bad}\n{shown}")
+            before = " ".join(k for k, _ in steps[max(0, i - 3):i])
+            problems.append(f"step {i} ({before}) in {speaking}: {bad}\n{shown}")
     return problems
 
 

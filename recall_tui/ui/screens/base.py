@@ -17,6 +17,7 @@ class DeskScreen(Screen):
         super().__init__()
         self._lang = i18n.lang()
         self.said: tuple[str, bool] = ("", False)  # what the status line says; an error?
+        self.failed: Exception | None = None  # the error it says, if any
 
     def header(self) -> ComposeResult:
         # A plain line, not Textual's Header: a Header watches the app's title, and the app
@@ -39,6 +40,13 @@ class DeskScreen(Screen):
 
     def relabel(self) -> None:
         self._lang = i18n.lang()
+        # What the status line said, said again in the new language: an error is, other
+        # messages (about what was just done) are not kept in the language of before.
+        failed = self.failed
+        if failed is not None and self.said[1]:
+            self.fail(failed)
+        else:
+            self.say("")
         for bar in self.query("#title-bar").results(Static):
             bar.update(self.title_text())
         self.refresh_bindings()
@@ -54,6 +62,8 @@ class DeskScreen(Screen):
         if transient and self.said[1]:
             return
         self.said = (text, error)
+        if not error:
+            self.failed = None
         for line in self.query("#status").results(Static):
             line.set_class(error, "error")
             line.update(text)
@@ -68,3 +78,4 @@ class DeskScreen(Screen):
 
     def fail(self, exc: Exception) -> None:
         self.say(i18n.err(exc), error=True)
+        self.failed = exc
