@@ -162,3 +162,12 @@ async def test_sessions_are_in_time_order_each_day(ui_cfg):
         loads = app.screen.loads
         keys = [(x.day, x.starts) for x in loads]
         assert keys == sorted(keys) and len({x.part for x in loads}) > 1
+
+
+def test_every_form_label_fits_its_column_in_both_languages():
+    """A dialog's labels are 22 cells wide (app.tcss): none wraps onto a second line."""
+    from recall_tui.ui.i18n import S
+
+    long = [(k, v) for k, pair in S.items() if k.startswith("f.") for v in pair
+            if cell_len(v) > 21]
+    assert not long, long
