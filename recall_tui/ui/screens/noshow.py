@@ -47,7 +47,7 @@ class NoShowScreen(DeskScreen):
         yield from self.header()
         yield Static(t("loading"), id="calls-head", classes="head")
         yield Table(id="calls")
-        yield Static("", id="phones", classes="counts")
+        yield Static("", id="phones", classes="counts", markup=False)
         yield from self.footer()
 
     def on_mount(self) -> None:
