@@ -61,7 +61,7 @@ async def test_a_table_with_small_caches_draws_and_uses_them():
     app = Rows()
     async with app.run_test(size=(30, 10)) as pilot:
         table = app.query_one(DataTable)
-        for _ in range(40):
+        for _ in range(12):
             await pilot.press("pagedown")
         await pilot.pause()
         assert "row" in ti.screen_text(app)
