@@ -40,7 +40,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 screens: $(STAMP)
-	$(PY) -m recall_tui.ui.screenshots screens
+	$(PY) -m recall_tui.ui.screenshots --config recall.toml screens
 
 bench: $(STAMP)
 	$(PY) bench/run.py

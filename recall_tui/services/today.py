@@ -26,6 +26,7 @@ class Row:
     phone: str
     status: str
     reminder: str  # sent | pending | failed | none | imported
+    doctor: str = ""  # the session's doctor's code, where the clinic's sessions name one
 
     @property
     def display_code(self) -> str:
@@ -76,17 +77,17 @@ def _reminder(sent, failed, pending, reminded) -> str:
 # by name cost 11 ms; by position under 1 ms.
 _FIELDS = ("code", "clinic_code", "part", "starts", "at_time", "queue_no", "mrn", "full_name",
            "birth_date", "birth_year", "phone", "status", "sent", "failed", "pending",
-           "reminded")
+           "reminded", "doctor_code")
 
 
 def _row(values) -> Row:
     (code, clinic, part, starts, at_time, queue_no, mrn, name, birth_date, birth_year, phone,
-     status, sent, failed, pending, reminded) = values
+     status, sent, failed, pending, reminded, doctor) = values
     return Row(code=code, clinic=clinic, part=part, starts=starts, at_time=at_time,
                queue_no=queue_no, mrn=mrn, patient=name,
                born=_dmy(birth_date) if birth_date else (str(birth_year) if birth_year else ""),
                phone=phones.display_phone(phone) if phone else "", status=status,
-               reminder=_reminder(sent, failed, pending, reminded))
+               reminder=_reminder(sent, failed, pending, reminded), doctor=doctor or "")
 
 
 def _dmy(d: date) -> str:

@@ -94,7 +94,8 @@ def active_for_order(conn: Connection, oid: int):
 def day_list(conn: Connection, day: date, clinic_id: int | None = None,
              part: str | None = None, status: str | None = None) -> list:
     """The desk's list for a day: one row per appointment, with patient, first phone,
-    session times and the state of its reminders; in clinic, part, queue order."""
+    session times and the state of its reminders; in time order (the morning's sessions
+    before the afternoon's), then clinic, doctor and queue."""
     first_phone = (select(patient_phone.c.e164)
                    .where(patient_phone.c.patient_id == appointment.c.patient_id)
                    .order_by(patient_phone.c.position).limit(1).scalar_subquery())
@@ -110,7 +111,7 @@ def day_list(conn: Connection, day: date, clinic_id: int | None = None,
                 appointment.c.reminded, appointment.c.patient_id,
                 patient.c.mrn, patient.c.full_name, patient.c.birth_date, patient.c.birth_year,
                 clinic.c.code.label("clinic_code"), clinic.c.name.label("clinic_name"),
-                doctor.c.name.label("doctor_name"),
+                doctor.c.name.label("doctor_name"), doctor.c.code.label("doctor_code"),
                 session_t.c.starts, session_t.c.ends,
                 first_phone.label("phone"),
                 msgs.c.sent, msgs.c.pending, msgs.c.failed)
@@ -126,7 +127,8 @@ def day_list(conn: Connection, day: date, clinic_id: int | None = None,
         q = q.where(appointment.c.part == part)
     if status:
         q = q.where(appointment.c.status == status)
-    q = q.order_by(clinic.c.code, session_t.c.starts, appointment.c.queue_no)
+    q = q.order_by(session_t.c.starts, clinic.c.code, func.coalesce(doctor.c.code, ""),
+                   appointment.c.queue_no)
     return list(conn.execute(q))
 
 

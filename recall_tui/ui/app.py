@@ -59,7 +59,6 @@ class RecallApp(App):
         self._marker: int | None = None
         self.last_patient: str | None = None  # the Patient screen opens on it again
         i18n.set_lang(cfg.language)
-        i18n.relabel_bindings(self)
         self.title = t("app.title")
         self.sub_title = cfg.facility_name
         if cfg.keys:
@@ -121,7 +120,12 @@ class RecallApp(App):
             pass
 
     def _notify_error(self, exc: Exception) -> None:
-        self.notify(i18n.err(exc), title=t("error"), severity="error", timeout=6)
+        """An error no screen asked to handle: on the status line of the screen in front."""
+        fail = getattr(self.screen, "fail", None)
+        if fail is not None:
+            fail(exc)
+        else:
+            self.notify(i18n.err(exc), title=t("error"), severity="error", timeout=6)
 
     # -- live refresh --------------------------------------------------------------------
     def _poll(self) -> None:
@@ -151,12 +155,9 @@ class RecallApp(App):
     def action_toggle_lang(self) -> None:
         i18n.set_lang("en" if i18n.lang() == "vi" else "vi")
         self.title = t("app.title")
-        i18n.relabel_bindings(self)
         relabel = getattr(self.screen, "relabel", None)
         if relabel is not None:
             relabel()
-        else:
-            i18n.relabel_bindings(self.screen)
         self.refresh_bindings()
 
     async def action_switch_mode(self, mode: str) -> None:

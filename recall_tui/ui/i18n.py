@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _LANG = ["vi"]
 
 S: dict[str, tuple[str, str]] = {
@@ -65,23 +67,25 @@ S: dict[str, tuple[str, str]] = {
     "ok": ("Lưu (Enter)", "Save (Enter)"), "close": ("Đóng (Esc)", "Close (Esc)"),
     "f.reason": ("Lý do", "Reason"), "f.date": ("Ngày (dd/mm/yyyy)", "Date (dd/mm/yyyy)"),
     "f.part": ("Buổi", "Session"), "f.by": ("Ai huỷ", "Cancelled by"),
-    "f.time": ("Giờ (HH:MM, nếu hẹn theo giờ)", "Time (HH:MM, timed sessions)"),
+    "f.time": ("Giờ hh:mm (nếu có)", "Time hh:mm (if timed)"),
     "by.patient": ("Bệnh nhân", "Patient"), "by.clinic": ("Phòng khám", "Clinic"),
     "part.morning": ("Sáng", "Morning"), "part.afternoon": ("Chiều", "Afternoon"),
     "part.evening": ("Tối", "Evening"),
     "f.name": ("Họ tên", "Full name"), "f.phone": ("Điện thoại", "Phone"),
-    "f.caregiver": ("SĐT người nhà (tuỳ chọn)", "Caregiver's phone (optional)"),
+    "f.caregiver": ("SĐT người nhà", "Caregiver's phone"),
     "f.caregiver_name": ("Tên người nhà", "Caregiver's name"),
-    "f.born": ("Ngày sinh (dd/mm/yyyy) hoặc năm", "Birth date (dd/mm/yyyy) or year"),
-    "f.sex": ("Giới (M/F)", "Sex (M/F)"), "f.bhyt": ("Số BHYT", "Health insurance no."),
+    "f.born": ("Ngày sinh hoặc năm", "Birth date or year"),
+    "f.sex": ("Giới", "Sex"), "f.bhyt": ("Số BHYT", "Insurance card no."),
+    "sex.none": ("—", "—"),
     "f.outcome": ("Kết quả", "Outcome"), "f.note": ("Ghi chú", "Note"),
-    "f.call_back": ("Gọi lại ngày (dd/mm/yyyy)", "Call back on (dd/mm/yyyy)"),
+    "f.call_back": ("Gọi lại ngày", "Call back on"),
+    "f.time_short": ("Giờ hh:mm", "Time hh:mm"),
     "bad.date": ("Ngày không đúng dạng dd/mm/yyyy: {v!r}", "Not a date (dd/mm/yyyy): {v!r}"),
     "bad.time": ("Giờ không đúng dạng HH:MM: {v!r}", "Not a time (HH:MM): {v!r}"),
     # booking
     "search": ("Tìm bệnh nhân: tên không dấu, SĐT, mã BN", "Find: name, phone, MRN"),
-    "order": ("Chỉ định: 14 ngày · 2 tuần · 3 tháng · dd/mm/yyyy · hàng tháng x 6",
-              "Order: 14 days · 2 weeks · 3 months · dd/mm/yyyy · monthly x 6"),
+    "order": ("Chỉ định: 14 ngày · 3 tháng · dd/mm/yyyy · hàng tháng x 6",
+              "Order: 14 days · 3 months · dd/mm/yyyy · monthly x 6"),
     "instructions": ("Dặn dò (tuỳ chọn)", "Instructions (optional)"),
     "window": ("Khoảng dd/mm-dd/mm", "Window dd/mm-dd/mm"),
     "bad.window": ("Khoảng ngày không đúng dạng dd/mm-dd/mm: {v!r}",
@@ -106,6 +110,8 @@ S: dict[str, tuple[str, str]] = {
     "slip.sent": ("Đã gửi giấy hẹn {code} tới máy in {where}",
                   "Slip {code} sent to printer {where}"),
     "slip.saved": ("Đã lưu giấy hẹn {code}: {where}", "Slip {code} saved: {where}"),
+    "slip.sent.after": ("đã gửi giấy hẹn tới máy in {where}", "slip sent to printer {where}"),
+    "slip.saved.after": ("giấy hẹn đã lưu: {where}", "slip saved: {where}"),
     "slip.failed": ("Không in được giấy hẹn", "The slip did not print"),
     "slip.none": ("Chưa đặt lịch nào để in lại giấy hẹn.", "Nothing booked yet to reprint."),
     # check-in
@@ -137,7 +143,7 @@ S: dict[str, tuple[str, str]] = {
     "k.print_day": ("In DS ngày", "Print day"),
     "day.printed": ("Đã in danh sách {clinic} ngày {day} ({n} BN): {where}",
                     "Day list of {clinic} for {day} ({n} patients): {where}"),
-    "close.title": ("Đóng buổi {key}", "Close {key}"),
+    "close.title": ("Đóng buổi {session}", "Close the session {session}"),
     "closed_done": ("Đã đóng buổi; {n} bệnh nhân vào danh sách gọi",
                     "Session closed; {n} patients on the call list"),
     "moved_done": ("Đã đóng buổi; {n} bệnh nhân chuyển sang buổi mới",
@@ -163,9 +169,9 @@ S: dict[str, tuple[str, str]] = {
     "st.line1": ("Tái khám đúng hẹn {adherence} · Không đến {no_show}",
                  "Follow-up adherence {adherence} · No-show {no_show}"),
     "st.line2": ("Huỷ: BN {patient} · PK {clinic} · muộn {late}",
-                 "Cancelled: patient {patient} · clinic {clinic} · late {late}"),
+                 "Cancelled: pt {patient} · clinic {clinic} · late {late}"),
     "st.line3": ("Lấp đầy {util} · {booked} lịch hẹn · chờ TB {lead} ngày  (95% CI)",
-                 "Utilisation {util} · {booked} appointments · mean lead {lead} d  (95% CI)"),
+                 "Utilisation {util} · {booked} booked · mean lead {lead} d (95% CI)"),
     "st.trend": ("Tỉ lệ không đến theo tháng", "No-show rate by month"),
     "st.by": ("Theo {by} (g: đổi)", "By {by} (g: change)"),
     "st.by.clinic": ("phòng khám", "clinic"), "st.by.weekday": ("thứ", "weekday"),
@@ -190,6 +196,69 @@ S: dict[str, tuple[str, str]] = {
                       "Call the number below; o opens the file to reschedule."),
     "col.risk": ("Nguy cơ", "Risk"),
     "risk.legend": ("! nguy cơ cao, nên gọi: {n}", "! high risk, worth a call: {n}"),
+    # the words of the records the screens show (every value a test checks is here)
+    "wd.0": ("T2", "Mon"), "wd.1": ("T3", "Tue"), "wd.2": ("T4", "Wed"), "wd.3": ("T5", "Thu"),
+    "wd.4": ("T6", "Fri"), "wd.5": ("T7", "Sat"), "wd.6": ("CN", "Sun"),
+    "status.booked": ("Đã hẹn", "Booked"), "status.confirmed": ("Đã xác nhận", "Confirmed"),
+    "status.checked_in": ("Đã đến", "Checked in"), "status.completed": ("Đã khám", "Seen"),
+    "status.cancelled": ("Đã huỷ", "Cancelled"), "status.rescheduled": ("Đã đổi lịch", "Moved"),
+    "status.no_show": ("Không đến", "No-show"), "status.entered_in_error": ("Nhập nhầm", "In error"),
+    "order.open": ("Chưa hẹn", "Open"), "order.booked": ("Đã hẹn", "Booked"),
+    "order.fulfilled": ("Đã khám", "Done"), "order.cancelled": ("Đã huỷ", "Cancelled"),
+    "order.lapsed": ("Quá hạn", "Lapsed"),
+    "msg.confirmation": ("Xác nhận", "Confirmation"), "msg.reminder": ("Nhắc lịch", "Reminder"),
+    "msg.cancellation": ("Báo huỷ", "Cancellation"), "msg.rescheduled": ("Báo đổi lịch", "Moved"),
+    "msgst.pending": ("Chờ gửi", "Due"), "msgst.sending": ("Đang gửi", "Sending"),
+    "msgst.sent": ("Đã gửi", "Sent"), "msgst.failed": ("Lỗi", "Failed"),
+    "msgst.cancelled": ("Đã huỷ", "Cancelled"), "msgst.expired": ("Hết hạn", "Expired"),
+    "channel.zalo": ("Zalo", "Zalo"), "channel.sms": ("SMS", "SMS"),
+    "channel.email": ("Email", "Email"),
+    "outcome.rebooked": ("Liên lạc được, đã hẹn lại", "Reached and rebooked"),
+    "outcome.call_back": ("Gọi lại vào ngày", "Call back on a date"),
+    "outcome.declined": ("Từ chối", "Declined"), "outcome.no_answer": ("Không nghe máy", "No answer"),
+    "outcome.wrong_number": ("Sai số", "Wrong number"),
+    "outcome.moved": ("Đã chuyển nơi khác", "Moved away"), "outcome.deceased": ("Đã mất", "Deceased"),
+    "outcome.other": ("Khác", "Other"),
+    "outcome.failed": ("Không liên lạc được (đóng)", "Failed to reach (close)"),
+    "sex.M": ("Nam", "Male"), "sex.F": ("Nữ", "Female"),
+    "phone.caregiver": ("người nhà", "caregiver"), "phone.other": ("khác", "other"),
+    "card.bhyt": ("BHYT", "Insurance"),
+    # the event log: a kind, else its record's word
+    "event.appointment.booked": ("Đặt lịch", "Booked"),
+    "event.appointment.confirm": ("Xác nhận", "Confirmed"),
+    "event.appointment.check_in": ("Điểm danh", "Checked in"),
+    "event.appointment.complete": ("Khám xong", "Seen"),
+    "event.appointment.cancel": ("Huỷ lịch", "Cancelled"),
+    "event.appointment.reschedule": ("Đổi lịch", "Moved"),
+    "event.appointment.no_show": ("Không đến", "No-show"),
+    "event.appointment.entered_in_error": ("Nhập nhầm", "Entered in error"),
+    "event.appointment.undo": ("Hoàn tác", "Undone"),
+    "event.order.added": ("Thêm chỉ định", "Order added"),
+    "event.order.series_next": ("Chỉ định lần sau", "Next order of a series"),
+    "event.order.lapsed": ("Chỉ định quá hạn", "Order lapsed"),
+    "event.order.book": ("Chỉ định được đặt lịch", "Order booked"),
+    "event.order.unbook": ("Chỉ định chờ đặt lại", "Order awaits a booking again"),
+    "event.order.fulfil": ("Chỉ định đã khám", "Order fulfilled"),
+    "event.order.unfulfil": ("Hoàn tác chỉ định đã khám", "Order fulfilment undone"),
+    "event.order.lapse": ("Chỉ định quá hạn", "Order lapsed"),
+    "event.order.cancel": ("Huỷ chỉ định", "Order withdrawn"),
+    "event.order.moved": ("Dời ngày chỉ định", "Order date corrected"),
+    "event.order.source": ("Nguồn chỉ định", "Order source"),
+    "event.his.slip": ("Giấy hẹn từ HIS", "Slip from the HIS"),
+    "event.his": ("HIS", "HIS"),
+    "event.outreach.call": ("Ghi cuộc gọi", "Call logged"),
+    "event.patient.added": ("Đăng ký bệnh nhân", "Patient registered"),
+    "event.patient.edited": ("Sửa thông tin", "Details edited"),
+    "event.session.closed": ("Đóng buổi", "Session closed"),
+    "event.demo.generated": ("Dữ liệu mẫu", "Demo data"),
+    "event.import.appointments": ("Nhập lịch hẹn", "Appointments imported"),
+    "event.import.patients": ("Nhập bệnh nhân", "Patients imported"),
+    "event.appointment": ("Lịch hẹn", "Appointment"), "event.order": ("Chỉ định", "Order"),
+    "event.patient": ("Bệnh nhân", "Patient"), "event.session": ("Buổi khám", "Session"),
+    "event.outreach": ("Cuộc gọi", "Call"), "event.message": ("Tin nhắn", "Message"),
+    "event.other": ("Thay đổi", "Change"),
+    # keys of Textual's own widgets, in the desk's words
+    "k.dismiss_menu": ("Đóng danh sách", "Close list"),
 }
 
 
@@ -215,12 +284,13 @@ def err(exc) -> str:
     return msg(_LANG[0]) if callable(msg) else str(exc)
 
 
-# The words on the keys: binding id -> the word's key above. The footer and help show the
-# word in the current language (a Binding is made once, at import, in the language of then).
+# The words on the keys: binding id -> the word's key above. The key line and help show the
+# word in the current language (a Binding is made once, at import, in the language of then,
+# so its own description is never shown).
 KEY_LABELS: dict[str, str] = {
     "help": "help", "today": "today", "booking": "booking", "checkin": "checkin",
     "noshow": "noshow", "patient": "patient", "sessions": "sessions",
-    "statistics": "statistics", "quit": "quit",
+    "statistics": "statistics", "quit": "quit", "lang": "lang",
     "today.checkin": "k.checkin", "today.undo": "k.undo", "today.reschedule": "k.resched",
     "today.cancel": "k.cancel", "today.clinic": "k.clinic", "today.part": "k.part",
     "today.status": "k.status", "today.prev": "k.prev_day", "today.next": "k.next_day",
@@ -235,19 +305,97 @@ KEY_LABELS: dict[str, str] = {
     "statistics.export": "k.export",
     "form.cancel": "close", "form.save": "ok", "help.close": "close", "rebook.cancel": "close",
 }
+# Keys Textual's own widgets show (by their English description): in the desk's words.
+# A Textual key not listed here is not shown on the key line (it still works).
+TEXTUAL_KEY_LABELS: dict[str, str] = {"Dismiss menu": "k.dismiss_menu"}
 
 
-def key_label(binding) -> str:
-    """The word shown for a key binding, in the current language."""
-    word = KEY_LABELS.get(binding.id or "")
-    return t(word) if word else binding.description
+def key_label(binding) -> str | None:
+    """The word shown for a key binding, in the current language; None for a key the
+    catalogue has no word for (it is then not shown)."""
+    word = KEY_LABELS.get(binding.id or "") or TEXTUAL_KEY_LABELS.get(binding.description)
+    return t(word) if word else None
 
 
-def relabel_bindings(node) -> None:
-    """Give ``node``'s own key bindings their words in the current language."""
-    from dataclasses import replace
+# -- the words of records ------------------------------------------------------------------
 
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [b if b.id not in KEY_LABELS else replace(b, description=key_label(b))
-                      for b in bindings]
+def word(group: str, value: str | None) -> str:
+    """``value``'s word in the current language (``status``/``booked`` -> "Đã hẹn"); a
+    value the catalogue does not know is shown as it is (a test keeps the catalogue whole)."""
+    if value is None:
+        return ""
+    key = f"{group}.{value}"
+    return t(key) if key in S else str(value)
+
+
+def status(value: str) -> str:
+    """An appointment's status."""
+    return word("status", value)
+
+
+def order_status(value: str) -> str:
+    return word("order", value)
+
+
+def message_kind(value: str) -> str:
+    return word("msg", value)
+
+
+def message_status(value: str) -> str:
+    return word("msgst", value)
+
+
+def channel(value: str) -> str:
+    return word("channel", value)
+
+
+def outcome(value: str) -> str:
+    return word("outcome", value)
+
+
+def part(value: str) -> str:
+    """A session's part of day: Sáng / Chiều / Tối."""
+    return word("part", value)
+
+
+def event_kind(kind: str) -> str:
+    """An event's kind ("appointment.cancel"), else the word of its record, never the key."""
+    if f"event.{kind}" in S:
+        return t(f"event.{kind}")
+    record = kind.split(".", 1)[0]
+    return t(f"event.{record}") if f"event.{record}" in S else t("event.other")
+
+
+def weekday(d) -> str:
+    """The short weekday of a date: T2..CN / Mon..Sun."""
+    return t(f"wd.{d.weekday()}")
+
+
+def day_label(d) -> str:
+    """'T5 03/12/2026' / 'Thu 03/12/2026'."""
+    return f"{weekday(d)} {d:%d/%m/%Y}"
+
+
+def session_label(load) -> str:
+    """A session (a Load) for a title or a choice: 'Chiều T5 03/12/2026 · TM · BS02'."""
+    who = f" · {load.doctor}" if getattr(load, "doctor", None) else ""
+    return f"{part(load.part)} {day_label(load.day)} · {load.clinic}{who}"
+
+
+def booked(b) -> str:
+    """The status line after a booking or a move: its code, session and queue number."""
+    return t("booked", code=b.display_code, part=part(b.part), day=f"{b.day:%d/%m/%Y}",
+             clinic=b.clinic, queue=b.queue_no)
+
+
+_LABELLED_PHONE = re.compile(r"^(?P<number>.*?) \((?P<label>caregiver|other)(?:: (?P<name>.*))?\)$")
+
+
+def phone(text: str) -> str:
+    """A phone as a service shows it ("090 123 4567 (caregiver: Name)"), its label in the
+    current language."""
+    m = _LABELLED_PHONE.match(text)
+    if m is None:
+        return text
+    name = f": {m['name']}" if m["name"] else ""
+    return f"{m['number']} ({word('phone', m['label'])}{name})"

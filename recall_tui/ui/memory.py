@@ -43,21 +43,12 @@ def one_heap() -> None:
         mallopt(M_ARENA_MAX, 1)
 
 
-def _textual_caches() -> None:
-    """Textual memoises ``StylesCache.get_inner_outer`` with ``lru_cache(1024)`` on the
-    instance, so up to 1,024 widgets' style caches (with their rendered lines) outlive the
-    widgets: ~1 MB per round of the screens. A pure cache: clearing it costs a recompute."""
-    try:
-        from textual._styles_cache import StylesCache
-
-        StylesCache.get_inner_outer.cache_clear()
-    except (ImportError, AttributeError):  # a Textual without it: nothing held
-        pass
-
-
 def release() -> None:
     """Collect unreachable objects (a dropped screen's widgets form cycles), then return
-    free heap pages to the system."""
-    _textual_caches()
+    free heap pages to the system. Textual's style-cache memo is cleared first: it holds
+    dropped widgets' rendered lines (see textual_internals)."""
+    from .textual_internals import clear_style_memo
+
+    clear_style_memo()
     gc.collect()
     _trim()

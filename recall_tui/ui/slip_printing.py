@@ -1,4 +1,5 @@
-"""Printing a follow-up slip from the desk app, in a worker; the result as a notification."""
+"""Printing a follow-up slip from the desk app, in a worker; the outcome on the status line
+of the screen that asked (never a pop-up over another screen)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from . import i18n
 from .i18n import t
 
 
-def print_slip_later(app, code: str) -> None:
+def print_slip_later(screen, code: str, *, after: bool = False) -> None:
     """Print the slip of appointment ``code`` (to the configured printer, else a PDF in the
-    slips folder) off the event loop; say where it went, or why it did not."""
+    slips folder) off the event loop; ``screen`` says where it went, or why it did not:
+    added to what its status line says when ``after`` (a booking's slip), else instead."""
+    app = screen.app
     now = app.now()
 
     def go(ctx):
@@ -18,9 +21,12 @@ def print_slip_later(app, code: str) -> None:
 
     def done(p) -> None:
         key = "slip.sent" if p.kind == "printer" else "slip.saved"
-        app.notify(t(key, code=p.display_code, where=p.where), title=t("slip"), timeout=8)
+        if after:  # the booking's message says the code already
+            screen.add_note(t(f"{key}.after", where=p.where))
+        else:
+            screen.say(t(key, code=p.display_code, where=p.where))
 
     def failed(exc: Exception) -> None:
-        app.notify(i18n.err(exc), title=t("slip.failed"), severity="error", timeout=10)
+        screen.add_note(f"{t('slip.failed')}: {i18n.err(exc)}", error=True)
 
     app.work(go, done, group="slip", failed=failed)

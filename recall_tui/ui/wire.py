@@ -62,10 +62,6 @@ def compact(data: str) -> str:
 
 def compact_driver(base: type) -> type:
     """``base`` (a Textual driver class) writing compacted frames."""
+    from .textual_internals import writing_through
 
-    class CompactDriver(base):  # type: ignore[misc, valid-type]
-        def write(self, data: str) -> None:
-            super().write(compact(data))
-
-    CompactDriver.__name__ = f"Compact{base.__name__}"
-    return CompactDriver
+    return writing_through(base, compact)

@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import io
+from recall_tui.ui.textual_internals import screen_text
 
-from rich.console import Console
-
-
-def screen_text(app) -> str:
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system=None, record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
+__all__ = ["screen_text"]

@@ -22,7 +22,7 @@ async def _to_khoa(app, pilot) -> None:
     await settle(app, pilot)
     table = app.screen.query_one(Table)
     for i in range(table.row_count):
-        if "Phạm Văn Khoa" in table.get_row_at(i):
+        if "Phạm Văn Khoa" in table.row_cells(i):
             table.move_cursor(row=i, animate=False)
             await pilot.pause()
             return
@@ -35,7 +35,7 @@ async def test_the_call_list_shows_the_caregivers_phone_and_logs_a_call(ui_cfg, 
         await settle(app, pilot)
         await _to_khoa(app, pilot)
         text = screen_text(app)
-        assert "0987 654 321 (caregiver: Phạm Thị Lan)" in text
+        assert "0987 654 321 (người nhà: Phạm Thị Lan)" in text
         await pilot.press("l")  # log a call: "no answer" is the first choice
         await settle(app, pilot)
         await pilot.press("ctrl+s")
@@ -130,7 +130,7 @@ async def test_a_change_at_another_desk_shows_within_two_seconds(ui_cfg):
         assert "Đã đến 1 " in screen_text(desk_b)
         table = desk_a.screen.query_one(Table)
         for i in range(table.row_count):
-            if "Đỗ Thị Hoà" in table.get_row_at(i):
+            if "Đỗ Thị Hoà" in table.row_cells(i):
                 table.move_cursor(row=i, animate=False)
         await pa.press("space")
         await settle(desk_a, pa)

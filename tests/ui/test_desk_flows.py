@@ -29,7 +29,7 @@ def _find(ctx, name):
 async def _pick_row(pilot, table: Table, text: str) -> None:
     """Move the cursor to the first row whose cells contain ``text``."""
     for i in range(table.row_count):
-        if any(text in str(c) for c in table.get_row_at(i)):
+        if any(text in str(c) for c in table.row_cells(i)):
             table.move_cursor(row=i, animate=False)
             await pilot.pause()
             return

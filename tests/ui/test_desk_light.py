@@ -12,7 +12,7 @@ from textual.app import App
 
 from recall_tui.ui import memory
 from recall_tui.ui.widgets.key_line import KeyLine
-from recall_tui.ui.widgets.table import Table
+from recall_tui.ui.widgets.table import Col, Table
 from tests.ui.conftest import make_app, settle, type_text
 from tests.ui.screen_text import screen_text
 
@@ -25,8 +25,7 @@ class OneTable(App):
 
     def on_mount(self) -> None:
         table = self.query_one(Table)
-        table.add_column("STT", width=4)
-        table.add_column("Bệnh nhân", width=20)
+        table.set_columns([Col("col.queue", width=4), Col("col.patient", width=20)])
         table.fill([(str(i), (str(i), f"Nguyễn Văn {i}")) for i in range(100)])
         table.focus()
 

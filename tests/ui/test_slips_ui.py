@@ -28,9 +28,10 @@ def _khoa_booked(ctx):
     return [a for a in show(ctx, mrn=mrn).appointments if a.status == "booked"]
 
 
-def _notes(app) -> str:
-    """The notifications the app is showing, as text."""
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+def _said(app) -> str:
+    """What the status line of the screen in front says (no pop-up: a pop-up would follow
+    the person to the next screen and hide that screen's status line)."""
+    return app.screen.said[0]
 
 
 async def _wait_for(app, pilot, ready) -> None:
@@ -62,8 +63,14 @@ async def test_booking_prints_the_slip_as_a_pdf_beside_the_database(ui_cfg, ui_c
         assert pdf.exists()
         text = pypdf.PdfReader(pdf).pages[0].extract_text()
         assert "Phạm Văn Khoa" in text and shown in text
-        assert f"Đã lưu giấy hẹn {shown}: {pdf}" in _notes(app)  # the notification says where
-        assert "Đã hẹn" in screen_text(app)
+        # the status line says the booking, and where its slip went
+        assert _said(app).startswith(f"Đã hẹn {shown}: ")
+        assert _said(app).endswith(f" · giấy hẹn đã lưu: {pdf}")
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert "giấy hẹn đã lưu" not in screen_text(app)  # nothing followed to the next screen
+        await pilot.press("f3")
+        await settle(app, pilot)
         pdf.unlink()
         await pilot.press("ctrl+p")  # a second copy
         await _wait_for(app, pilot, pdf.exists)
@@ -79,19 +86,19 @@ async def test_p_on_today_reprints_to_the_configured_printer(db_path):
             await settle(app, pilot)
             table = app.screen.query_one(Table)
             for i in range(table.row_count):
-                if "Đỗ Thị Hoà" in str(table.get_row_at(i)):
+                if "Đỗ Thị Hoà" in table.row_cells(i):
                     table.move_cursor(row=i, animate=False)
                     break
             await pilot.pause()
             await pilot.press("p")
             await _wait_for(app, pilot, lambda: not printer.thread.is_alive())
             assert printer.wait().startswith(ESC_INIT)
-            assert f"tới máy in tcp://127.0.0.1:{printer.port}" in _notes(app)
+            assert f"tới máy in tcp://127.0.0.1:{printer.port}" in _said(app)
     finally:
         printer.close()
 
 
-async def test_an_unreachable_printer_is_a_notification(db_path):
+async def test_an_unreachable_printer_is_an_error_on_the_status_line(db_path):
     import socket
 
     with socket.create_server(("127.0.0.1", 0)) as s:
@@ -101,6 +108,9 @@ async def test_an_unreachable_printer_is_a_notification(db_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("p")
-        await _wait_for(app, pilot, lambda: "từ chối" in _notes(app))
-        assert f"Không in được giấy hẹn: Máy in 127.0.0.1:{port} từ chối" in _notes(app)
+        await _wait_for(app, pilot, lambda: "từ chối" in _said(app))
+        assert f"Không in được giấy hẹn: Máy in 127.0.0.1:{port} từ chối" in _said(app)
+        assert app.screen.said[1]  # an error, and it stays: a passing message does not hide it
+        app.screen.say("Đang xử lý…", transient=True)
+        assert "từ chối" in _said(app)
         assert app.is_running  # nothing crashed

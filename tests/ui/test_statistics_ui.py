@@ -51,13 +51,13 @@ async def test_statistics_shows_figures_trend_and_breakdowns_and_exports(ui_cfg,
         weekday = compute(ui_ctx, now=NOW, start=NOW.date() - timedelta(days=364),
                           end=NOW.date(), by="weekday")
         assert table.row_count == len(weekday.groups)
-        assert "T4" in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        # export: a CSV beside the database, named in a notification
+        assert "T4" in [table.row_cells(i)[0] for i in range(table.row_count)]
+        # export: a CSV beside the database, named on the status line
         await pilot.press("x")
         await settle(app, pilot)
         files = list((db_path.parent / "exports").glob("recall-stats-weekday-*.csv"))
         assert len(files) == 1
-        assert any(str(files[0]) in str(n.message) for n in app._notifications)
+        assert screen.said == (f"Đã xuất CSV: {files[0]}", False)
         rows = list(csv.DictReader(files[0].open(encoding="utf-8-sig")))
         assert rows[0]["group"] == "all" and {r["group"] for r in rows[1:]} == {
             g.key for g in weekday.groups}
@@ -139,7 +139,7 @@ async def test_call_ahead_lists_tomorrows_high_risk_patients(ui_cfg, ui_ctx):
         table = app.screen.query_one("#calls")
         assert "Cần gọi trước" in _text(app) and "26/11" in _text(app)
         assert table.row_count == len(tomorrow)
-        assert {str(table.get_row_at(i)[7]) for i in range(table.row_count)} == {
+        assert {table.row_cells(i)[7] for i in range(table.row_count)} == {
             a.mrn for a in tomorrow}
         await pilot.press("l")  # not a task: the desk is told to call, nothing logged
         assert "Gọi số" in _text(app)

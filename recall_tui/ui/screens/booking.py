@@ -7,16 +7,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Select, Static
 
-from ...core.calendar import WEEKDAY_VI, Part
 from ...core.parse import parse_time, parse_window
+from .. import i18n
 from ..i18n import t
 from ..slip_printing import print_slip_later
 from ..widgets.field import Field
-from ..widgets.table import Table
+from ..widgets.table import Col, Table
 from .base import DeskScreen
 from .register import register_form
+from .session_list import in_time_order, show_loads
 
 SEARCH_LIMIT = 15
+HIT_COLUMNS = (Col("col.mrn"), Col("col.patient", width=20, max=34, grow=True),
+               Col("col.born"), Col("col.phone", drop=1))
 
 
 class BookingScreen(DeskScreen):
@@ -41,7 +44,7 @@ class BookingScreen(DeskScreen):
         yield from self.header()
         yield Field(placeholder=t("search"), id="search")
         yield Table(id="hits", classes="half")
-        yield Static(t("no_patient"), id="chosen")
+        yield Static(t("no_patient"), id="chosen", markup=False)
         with Horizontal(classes="row"):
             yield Field(placeholder=t("order"), id="order")
             yield Select([(c.code, c.code) for c in self.app.cfg.clinics], allow_blank=False,
@@ -50,7 +53,7 @@ class BookingScreen(DeskScreen):
         with Horizontal(classes="row"):
             yield Field(placeholder=t("instructions"), id="instructions")
             yield Field(placeholder=t("window"), id="window")
-            yield Field(placeholder="HH:MM", id="time", classes="time")
+            yield Field(placeholder=t("f.time_short"), id="time", classes="time")
         yield Table(id="loads", classes="half")
         yield from self.footer()
 
@@ -59,22 +62,17 @@ class BookingScreen(DeskScreen):
         self.query_one("#search").focus()
 
     def _columns(self) -> None:
-        hits = self.query_one("#hits", Table)
-        hits.clear(columns=True)
-        for key, w in (("col.mrn", 10), ("col.patient", 24), ("col.born", 10),
-                       ("col.phone", 12)):
-            hits.add_column(t(key), width=w, key=key)
-        loads = self.query_one("#loads", Table)
-        loads.clear(columns=True)
-        for key, w in (("col.day", 14), ("col.part", 5), ("col.clinic", 4), ("col.doctor", 4),
-                       ("col.load", 7), ("col.note", 22)):
-            loads.add_column(t(key), width=w, key=key)
+        self.query_one("#hits", Table).set_columns(HIT_COLUMNS)
+        show_loads(self.query_one("#loads", Table), self.loads, best=self.best_key)
 
     def relabel(self) -> None:
-        self._columns()
+        self.query_one("#hits", Table).relabel()
+        self.query_one("#loads", Table).relabel()
         self._show_loads()
+        self.query_one("#chosen", Static).update(self._chosen_text())
         for fid, word in (("#search", "search"), ("#order", "order"),
-                          ("#instructions", "instructions"), ("#window", "window")):
+                          ("#instructions", "instructions"), ("#window", "window"),
+                          ("#time", "f.time_short")):
             self.query_one(fid, Field).placeholder = t(word)
         super().relabel()
 
@@ -122,8 +120,14 @@ class BookingScreen(DeskScreen):
     def choose(self, mrn: str, name: str, born: str) -> None:
         self.patient = (mrn, name, born)
         self.order_id = None
-        self.query_one("#chosen", Static).update(t("chosen", name=name, mrn=mrn, born=born))
+        self.query_one("#chosen", Static).update(self._chosen_text())
         self.query_one("#order").focus()
+
+    def _chosen_text(self) -> str:
+        if self.patient is None:
+            return t("no_patient")
+        mrn, name, born = self.patient
+        return t("chosen", name=name, mrn=mrn, born=born)
 
     def action_new_patient(self) -> None:
         typed = self.query_one("#search", Field).value
@@ -155,7 +159,7 @@ class BookingScreen(DeskScreen):
                           latest=latest, instructions=instructions, now=now)
             return suggest(ctx, order_id=o.id, now=now)
 
-        self.say(t("working"))
+        self.say(t("working"), transient=True)
         self.app.work(add, self._suggested, group="suggest", exclusive=True, failed=self.fail)
 
     def _suggest_for(self, order_id: int, *, quiet: bool = False, focus: bool = True) -> None:
@@ -173,13 +177,13 @@ class BookingScreen(DeskScreen):
 
     def _suggested(self, s, *, quiet: bool = False, focus: bool = True) -> None:
         self.order_id = s.order_id
-        self.loads = s.loads
+        self.loads = in_time_order(s.loads)
         self.best_key = s.best.key if s.best else None
         if quiet:
             pass  # keep the message on the status line (why the booking was refused)
         elif s.best:
             b = s.best
-            self.say(t("suggested", part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}",
+            self.say(t("suggested", part=i18n.part(b.part), day=f"{b.day:%d/%m/%Y}",
                        clinic=b.clinic, booked=b.booked, cap=b.capacity))
         else:
             self.say(t("no_suggestion", a=f"{s.earliest:%d/%m/%Y}", b=f"{s.latest:%d/%m/%Y}"),
@@ -194,16 +198,7 @@ class BookingScreen(DeskScreen):
         table.focus()
 
     def _show_loads(self) -> None:
-        rows = []
-        for x in self.loads:
-            note = x.closed_reason and f"{t('closed')}: {x.closed_reason}" or (
-                t("full") if x.booked >= x.capacity else "")
-            if x.key == self.best_key:
-                note = t("best")
-            rows.append((x.key, (f"{WEEKDAY_VI[x.day.weekday()][4:]} {x.day:%d/%m/%Y}",
-                                 Part(x.part).vi, x.clinic, x.doctor or "",
-                                 f"{x.booked}/{x.capacity}", note)))
-        self.query_one("#loads", Table).fill(rows)
+        show_loads(self.query_one("#loads", Table), self.loads, best=self.best_key)
 
     def action_book(self) -> None:
         key = self.query_one("#loads", Table).current_key()
@@ -220,7 +215,7 @@ class BookingScreen(DeskScreen):
                          doctor=load.doctor, order_id=order_id, at_time=parse_time(raw_time),
                          now=now)
 
-        self.say(t("working"))
+        self.say(t("working"), transient=True)
         self.app.work(book, self._booked, failed=self._refused)
 
     def _refused(self, exc: Exception) -> None:
@@ -236,16 +231,15 @@ class BookingScreen(DeskScreen):
         self._show_loads()
         for fid in ("#order", "#instructions", "#window", "#time"):
             self.query_one(fid, Field).value = ""
-        self.say(t("booked", code=b.display_code, part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}",
-                   clinic=b.clinic, queue=b.queue_no))
+        self.say(i18n.booked(b))
         self.query_one("#search").focus()
         self.last_code = b.code
-        print_slip_later(self.app, b.code)  # the slip prints (printer, else a PDF)
+        print_slip_later(self, b.code, after=True)  # the slip prints (printer, else a PDF)
 
     def action_print_slip(self) -> None:
         """Print the last booking's slip again (paper jam, a second copy)."""
         if self.last_code is None:
             self.say(t("slip.none"), error=True)
         else:
-            print_slip_later(self.app, self.last_code)
+            print_slip_later(self, self.last_code)
 

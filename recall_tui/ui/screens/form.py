@@ -38,7 +38,6 @@ class FormScreen(ModalScreen):
     def __init__(self, title: str, specs: list[Spec],
                  action: Callable[[Any, dict[str, str]], Any], *, id: str | None = None):
         super().__init__(name=id)
-        i18n.relabel_bindings(self)
         self.title_text = title
         self.specs = specs
         self.action = action

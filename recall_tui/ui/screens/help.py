@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,25 +18,29 @@ from ..i18n import t
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "dismiss", t("close"), id="help.close")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        i18n.relabel_bindings(self)
-
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(t("help"), classes="title")
-            yield Static(t("help.text"), id="help-text")
-            yield Static(self._keys(), id="help-keys")
+            yield Static(t("help.text"), id="help-text", markup=False)
+            yield Static(self._keys(), id="help-keys", markup=False)
 
     def _keys(self) -> str:
+        """Every key of the screen below and of the app, two to a line."""
         below = next((s for s in reversed(self.app.screen_stack) if s is not self), None)
-        lines = []
+        cells = []
         for holder in (below, self.app):
             for b in getattr(holder, "BINDINGS", []):
-                if isinstance(b, Binding) and b.description:
-                    keys = self.app.get_key_display(b)
-                    lines.append(f"  {keys:<12} {i18n.key_label(b)}")
-        return "\n".join(lines)
+                label = i18n.key_label(b) if isinstance(b, Binding) else None
+                if label:  # "enter,space": the first key names it
+                    first = replace(b, key=b.key.split(",")[0], key_display=None)
+                    cells.append(f"{self.app.get_key_display(first):<6} {label}")
+        width = max((cell_len(c) for c in cells), default=0) + 2
+        return "\n".join("".join(_pad(c, width) for c in cells[i:i + 2]).rstrip()
+                         for i in range(0, len(cells), 2))
 
     def action_dismiss(self) -> None:
         self.dismiss()
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_len(text))

@@ -8,12 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...core.calendar import Part
 from ...core.outreach import Outcome
 from ...core.parse import parse_date
 from .. import i18n
 from ..i18n import t
-from ..widgets.table import Table
+from ..widgets.table import Col, Table
 from .base import DeskScreen
 from .form import FormScreen, Spec
 from .rebook import RebookScreen
@@ -21,6 +20,13 @@ from .rebook import RebookScreen
 REASONS = [None, "no_show", "lapsed", "session_closed", "change_requested", "message_failed",
            "reply_unclear", "ahead"]
 AHEAD = "ahead"  # not a task: tomorrow's high-risk appointments, worth a call before the day
+TASK_COLUMNS = (Col("col.since", drop=3), Col("col.reason", max=14, drop=2),
+                Col("col.patient", width=20, max=30, grow=True), Col("col.born", drop=4),
+                Col("col.phone"), Col("col.tries", drop=5), Col("col.next", drop=1),
+                Col("col.mrn", drop=6))
+AHEAD_COLUMNS = (Col("col.day", drop=3), Col("col.part", drop=4), Col("col.clinic"),
+                 Col("col.patient", width=20, max=30, grow=True), Col("col.born", drop=5),
+                 Col("col.phone"), Col("col.risk"), Col("col.mrn", drop=6))
 
 
 class NoShowScreen(DeskScreen):
@@ -41,7 +47,7 @@ class NoShowScreen(DeskScreen):
         yield from self.header()
         yield Static(t("loading"), id="calls-head", classes="head")
         yield Table(id="calls")
-        yield Static("", id="phones", classes="counts")
+        yield Static("", id="phones", classes="counts", markup=False)
         yield from self.footer()
 
     def on_mount(self) -> None:
@@ -50,20 +56,11 @@ class NoShowScreen(DeskScreen):
         self.refresh_data()
 
     def _columns(self) -> None:
-        table = self.query_one(Table)
-        table.clear(columns=True)
-        if self.reason == AHEAD:
-            cols = (("col.day", 5), ("col.part", 9), ("col.clinic", 4), ("col.patient", 17),
-                    ("col.born", 10), ("col.phone", 12), ("col.risk", 7), ("col.mrn", 10))
-        else:
-            cols = (("col.since", 5), ("col.reason", 9), ("col.patient", 17),
-                    ("col.born", 10), ("col.phone", 12), ("col.tries", 3),
-                    ("col.next", 7), ("col.mrn", 10))
-        for key, w in cols:
-            table.add_column(t(key), width=w, key=key)
+        self.query_one(Table).set_columns(AHEAD_COLUMNS if self.reason == AHEAD
+                                          else TASK_COLUMNS)
 
     def relabel(self) -> None:
-        self._columns()
+        self.query_one(Table).relabel()
         super().relabel()
 
     def refresh_data(self) -> None:
@@ -103,7 +100,7 @@ class NoShowScreen(DeskScreen):
         self.query_one("#calls-head", Static).update(t("ahead.count", n=len(rows),
                                                        day=f"{day:%d/%m}"))
         self.query_one(Table).fill([(f"a{x.appointment_id}", (
-            f"{x.day:%d/%m}", t(f"part.{x.part}"), x.clinic, x.patient, x.born,
+            f"{x.day:%d/%m}", i18n.part(x.part), x.clinic, x.patient, x.born,
             x.phones[0].split(" (")[0] if x.phones else "", f"{100 * x.risk:.0f}%", x.mrn))
             for x in rows])
         self._phones()
@@ -137,12 +134,13 @@ class NoShowScreen(DeskScreen):
         if self.reason == AHEAD:
             a = self.current_ahead()
             self.query_one("#phones", Static).update(
-                f"{' · '.join(a.phones)} · {a.prior_no_shows}/{a.prior_visits} "
+                f"{' · '.join(map(i18n.phone, a.phones))} · {a.prior_no_shows}/{a.prior_visits} "
                 f"{t('reason.no_show').lower()} · {a.code}" if a else "")
             return
         x = self.current()
         self.query_one("#phones", Static).update(
-            " · ".join(x.phones) + (f" · {x.note}" if x.note else "") if x else "")
+            " · ".join(map(i18n.phone, x.phones)) + (f" · {x.note}" if x.note else "")
+            if x else "")
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
@@ -173,15 +171,13 @@ class NoShowScreen(DeskScreen):
             return log_call(ctx, task_id=x.id, outcome=v["outcome"], note=v["note"],
                             call_back_on=back, now=now)
 
-        en = i18n.lang() == "en"
-        options = [(o.en if en else o.vi, o.value) for o in Outcome if o is not Outcome.REBOOKED]
+        options = [(i18n.outcome(o), o.value) for o in Outcome if o is not Outcome.REBOOKED]
         self.app.push_screen(
-            FormScreen(f"{t('k.log')}: {x.patient} · {' · '.join(x.phones)}",
+            FormScreen(f"{t('k.log')}: {x.patient} · {' · '.join(map(i18n.phone, x.phones))}",
                        [Spec("outcome", t("f.outcome"), Outcome.NO_ANSWER.value, options),
                         Spec("call_back", t("f.call_back")), Spec("note", t("f.note"))],
                        act, id="log-form"),
-            lambda r: r and self._after(t("logged", outcome=Outcome(r.outcome).en if en
-                                          else Outcome(r.outcome).vi)))
+            lambda r: r and self._after(t("logged", outcome=i18n.outcome(r.outcome))))
 
     def _after(self, message: str) -> None:
         self.say(message)
@@ -197,9 +193,7 @@ class NoShowScreen(DeskScreen):
         if x.order_id is None:
             self.say(t("no_order"), error=True)
             return
-        self.app.push_screen(RebookScreen(x), lambda b: b and self._after(
-            t("booked", code=b.display_code, part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}",
-              clinic=b.clinic, queue=b.queue_no)))
+        self.app.push_screen(RebookScreen(x), lambda b: b and self._after(i18n.booked(b)))
 
     async def action_open(self) -> None:
         x = self.current_ahead() if self.reason == AHEAD else self.current()

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import re
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core import codes
-from ...core.calendar import Part
+from .. import i18n
 from ..forms import patient_form_values
 from ..i18n import t
 from ..widgets.field import Field
-from ..widgets.table import Table
+from ..widgets.table import Col, Table
 from .base import DeskScreen
 from .form import FormScreen, Spec
-from .today import status_text
+
+COLUMNS = {
+    "appts": (Col("col.day"), Col("col.part"), Col("col.clinic"), Col("col.queue"),
+              Col("col.status", max=12), Col("col.code")),
+    "orders": (Col("col.target"), Col("col.window"), Col("col.clinic"),
+               Col("col.status", max=12), Col("col.note", width=8, max=50, grow=True)),
+    "msgs": (Col("col.at"), Col("col.kind"), Col("col.channel"), Col("col.status"),
+             Col("col.code")),
+    "events": (Col("col.at"), Col("col.what", width=10, max=24, grow=True),
+               Col("col.who", max=12), Col("col.reason", width=8, max=40, grow=True)),
+}
 
 
 class PatientScreen(DeskScreen):
@@ -26,6 +37,7 @@ class PatientScreen(DeskScreen):
         super().__init__()
         self.mrn: str | None = None
         self.file = None
+        self.msgs: list = []
 
     def compose(self) -> ComposeResult:
         yield from self.header()
@@ -43,19 +55,8 @@ class PatientScreen(DeskScreen):
         yield from self.footer()
 
     def on_mount(self) -> None:
-        cols = {
-            "appts": (("col.day", 10), ("col.part", 5), ("col.clinic", 4), ("col.queue", 3),
-                      ("col.status", 12), ("col.code", 8)),
-            "orders": (("col.target", 10), ("col.window", 13), ("col.clinic", 4),
-                       ("col.status", 9), ("col.note", 24)),
-            "msgs": (("col.at", 11), ("col.kind", 10), ("col.channel", 6),
-                     ("col.status", 9), ("col.code", 8)),
-            "events": (("col.at", 11), ("col.what", 22), ("col.who", 8), ("col.reason", 20)),
-        }
-        for tid, spec in cols.items():
-            table = self.query_one(f"#{tid}", Table)
-            for key, w in spec:
-                table.add_column(t(key), width=w, key=key)
+        for tid, cols in COLUMNS.items():
+            self.query_one(f"#{tid}", Table).set_columns(cols)
         self.query_one("#mrn").focus()
         mrn = self.mrn or getattr(self.app, "last_patient", None)
         if mrn:  # the patient last looked at (this screen is rebuilt on each visit)
@@ -102,27 +103,48 @@ class PatientScreen(DeskScreen):
         f, msgs = answer
         if self.mrn and f.card.mrn != self.mrn.strip().upper():
             return  # an earlier patient's answer, arriving late
-        self.file = f
+        self.file, self.msgs = f, msgs
+        self._draw()
+
+    def _draw(self) -> None:
+        f, msgs = self.file, self.msgs
+        if f is None:
+            return
         c = f.card
         phones = " · ".join(p["display"] + ("" if p["label"] == "self" else
-                                            f" ({p['label']}{': ' + p['name'] if p['name'] else ''})")
+                                            f" ({i18n.word('phone', p['label'])}"
+                                            f"{': ' + p['name'] if p['name'] else ''})")
                             for p in c.phones)
+        head = " · ".join(x for x in (f"[b]{escape(c.full_name)}[/b]", c.mrn, c.born,
+                                      i18n.word("sex", c.sex) if c.sex else "") if x)
         self.query_one("#card", Static).update(
-            f"[b]{c.full_name}[/b] · {c.mrn} · {c.born} · {c.sex or ''}\n{phones}"
-            + (f" · BHYT {c.bhyt}" if c.bhyt else ""))
+            f"{head}\n{escape(phones)}"
+            + (f" · {t('card.bhyt')} {escape(c.bhyt)}" if c.bhyt else ""))
         self.query_one("#appts", Table).fill([(a.code, (
-            f"{a.day:%d/%m/%Y}", Part(a.part).vi, a.clinic_code, str(a.queue_no),
-            status_text(a.status), codes.display_code(a.code))) for a in f.appointments[:200]])
+            f"{a.day:%d/%m/%Y}", i18n.part(a.part), a.clinic_code, str(a.queue_no),
+            i18n.status(a.status), codes.display_code(a.code))) for a in f.appointments[:200]])
         self.query_one("#orders", Table).fill([(str(o.id), (
-            f"{o.target_date:%d/%m/%Y}", f"{o.earliest:%d/%m}–{o.latest:%d/%m/%y}",
-            self._clinic(o.clinic_id), o.status, o.instructions or "")) for o in f.orders[:200]])
+            f"{o.target_date:%d/%m/%Y}", f"{o.earliest:%d/%m}–{o.latest:%d/%m}",
+            self._clinic(o.clinic_id), i18n.order_status(o.status), o.instructions or ""))
+            for o in f.orders[:200]])
         tz = self.app.cfg.tz
         self.query_one("#msgs", Table).fill([(str(m.id), (
-            f"{m.due_at.astimezone(tz):%d/%m %H:%M}", m.kind, m.channel, m.status,
+            f"{m.due_at.astimezone(tz):%d/%m %H:%M}", i18n.message_kind(m.kind),
+            i18n.channel(m.channel), i18n.message_status(m.status),
             codes.display_code(m.appt_code))) for m in msgs])
         self.query_one("#events", Table).fill([(str(e.id), (
-            f"{e.at.astimezone(tz):%d/%m %H:%M}", e.kind, e.actor, e.reason or ""))
-            for e in f.events])
+            f"{e.at.astimezone(tz):%d/%m %H:%M}", i18n.event_kind(e.kind), e.actor,
+            e.reason or "")) for e in f.events])
+
+    def relabel(self) -> None:
+        for tid in COLUMNS:
+            self.query_one(f"#{tid}", Table).relabel()
+        for pane, word in (("tab-appts", "tab.appts"), ("tab-orders", "tab.orders"),
+                           ("tab-msgs", "tab.msgs"), ("tab-events", "tab.events")):
+            self.query_one("#tabs", TabbedContent).get_tab(pane).label = t(word)
+        self.query_one("#mrn", Field).placeholder = t("mrn")
+        self._draw()
+        super().relabel()
 
     def _clinic(self, cid: int) -> str:
         try:

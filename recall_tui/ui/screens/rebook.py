@@ -11,10 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...core.calendar import WEEKDAY_VI, Part
 from .. import i18n
 from ..i18n import t
 from ..widgets.table import Table
+from .session_list import in_time_order, show_loads
 
 AHEAD = 14
 
@@ -24,7 +24,6 @@ class RebookScreen(ModalScreen):
 
     def __init__(self, task) -> None:
         super().__init__(id="rebook")
-        i18n.relabel_bindings(self)
         self.call = task
         self.loads: list = []
 
@@ -36,10 +35,6 @@ class RebookScreen(ModalScreen):
             yield Static("", id="form-error", classes="error")
 
     def on_mount(self) -> None:
-        table = self.query_one(Table)
-        for key, w in (("col.day", 14), ("col.part", 5), ("col.clinic", 4),
-                       ("col.doctor", 4), ("col.load", 7)):
-            table.add_column(t(key), width=w, key=key)
         order_id, now, today = self.call.order_id, self.app.now(), self.app.today()
         clinic = self.call.clinic
 
@@ -55,18 +50,17 @@ class RebookScreen(ModalScreen):
         self.app.work(load, self._show, failed=self._failed)
 
     def _show(self, s) -> None:
-        self.loads = [x for x in s.loads if not x.closed_reason and x.booked < x.capacity]
+        self.loads = in_time_order([x for x in s.loads
+                                    if not x.closed_reason and x.booked < x.capacity])
         table = self.query_one(Table)
-        table.fill([(x.key, (f"{WEEKDAY_VI[x.day.weekday()][4:]} {x.day:%d/%m/%Y}",
-                             Part(x.part).vi, x.clinic, x.doctor or "",
-                             f"{x.booked}/{x.capacity}")) for x in self.loads])
+        show_loads(table, self.loads, note=False)
         if s.best is None and self.loads:
             self.query_one("#rebook-hint", Static).update(t("k.rebook") + ": Enter")
         elif s.best is not None and s.best.key in [x.key for x in self.loads]:
             table.move_cursor(row=[x.key for x in self.loads].index(s.best.key), animate=False)
             b = s.best
             self.query_one("#rebook-hint", Static).update(t(
-                "suggested", part=Part(b.part).vi, day=f"{b.day:%d/%m/%Y}", clinic=b.clinic,
+                "suggested", part=i18n.part(b.part), day=f"{b.day:%d/%m/%Y}", clinic=b.clinic,
                 booked=b.booked, cap=b.capacity))
         else:
             self.query_one("#rebook-hint", Static).update(t(

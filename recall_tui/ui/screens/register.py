@@ -20,7 +20,8 @@ def register_form(app, *, name: str = "") -> FormScreen:
     looks_like_name = name and not any(c.isdigit() for c in name)
     return FormScreen(t("register"), [
         Spec("name", t("f.name"), name if looks_like_name else ""),
-        Spec("phone", t("f.phone")), Spec("born", t("f.born")), Spec("sex", t("f.sex")),
+        Spec("phone", t("f.phone")), Spec("born", t("f.born")),
+        Spec("sex", t("f.sex"), "", [(t("sex.none"), ""), (t("sex.M"), "M"), (t("sex.F"), "F")]),
         Spec("caregiver", t("f.caregiver")), Spec("caregiver_name", t("f.caregiver_name")),
         Spec("bhyt", t("f.bhyt")),
     ], act, id="register-form")

@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...core.calendar import WEEKDAY_VI, Part
 from .. import i18n
 from ..i18n import t
 from ..widgets.table import Table
 from .base import DeskScreen
 from .form import FormScreen, Spec
+from .session_list import in_time_order, show_loads
 
 DAYS_AHEAD = 14
 
@@ -33,19 +33,12 @@ class SessionsScreen(DeskScreen):
         yield from self.footer()
 
     def on_mount(self) -> None:
-        self._columns()
         self.query_one(Table).focus()
         self.refresh_data()
 
-    def _columns(self) -> None:
-        table = self.query_one(Table)
-        table.clear(columns=True)
-        for key, w in (("col.day", 14), ("col.part", 5), ("col.clinic", 4), ("col.doctor", 4),
-                       ("col.load", 7), ("col.note", 30)):
-            table.add_column(t(key), width=w, key=key)
-
     def relabel(self) -> None:
-        self._columns()
+        self.query_one(Table).relabel()
+        self.query_one("#sessions-head", Static).update(t("sessions.head"))
         super().relabel()
 
     def refresh_data(self) -> None:
@@ -60,13 +53,8 @@ class SessionsScreen(DeskScreen):
         self.app.work(load, self._show, group="sessions", exclusive=True, failed=self.fail)
 
     def _show(self, loads) -> None:
-        self.loads = loads
-        self.query_one(Table).fill([(x.key, (
-            f"{WEEKDAY_VI[x.day.weekday()][4:]} {x.day:%d/%m/%Y}", Part(x.part).vi, x.clinic,
-            x.doctor or "", f"{x.booked}/{x.capacity}",
-            f"{t('closed')}: {x.closed_reason}" if x.closed_reason else
-            (t("full") if x.booked >= x.capacity else "")))
-            for x in loads])
+        self.loads = in_time_order(loads)
+        show_loads(self.query_one(Table), self.loads)
 
     def action_close_session(self) -> None:
         key = self.query_one(Table).current_key()
@@ -82,12 +70,11 @@ class SessionsScreen(DeskScreen):
                                  move_to=v["move_to"] or None)
 
         targets = [(t("to.calls"), "")] + [
-            (f"{x.day:%d/%m} {Part(x.part).vi} {x.clinic} {x.doctor or ''} "
-             f"({x.booked}/{x.capacity})", x.key)
+            (f"{i18n.session_label(x)} ({x.booked}/{x.capacity})", x.key)
             for x in self.loads if x.clinic == load.clinic and x.key != load.key
             and not x.closed_reason and x.capacity - x.booked >= load.booked]
         self.app.push_screen(
-            FormScreen(t("close.title", key=load.key),
+            FormScreen(t("close.title", session=i18n.session_label(load)),
                        [Spec("reason", t("f.reason")),
                         Spec("move_to", t("f.move_to"), "", targets[:40])], act,
                        id="close-form"),
@@ -107,14 +94,13 @@ class SessionsScreen(DeskScreen):
             return print_day_list(ctx, day=load.day, clinic=load.clinic, now=now,
                                   language=lang)
 
-        self.say(t("working"))
+        self.say(t("working"), transient=True)
         self.app.work(act, self._day_printed, failed=self.fail)
 
     def _day_printed(self, done) -> None:
         message = t("day.printed", clinic=done.clinic, day=f"{done.day:%d/%m/%Y}",
                     n=done.patients, where=done.where)
         self.say(message)
-        self.app.notify(message, timeout=8)
 
     def _session_closed(self, c) -> None:
         if c.moved_to_session:

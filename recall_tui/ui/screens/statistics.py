@@ -16,16 +16,17 @@ from textual.widgets import Static
 
 from .. import i18n
 from ..i18n import t
-from ..widgets.table import Table
+from ..widgets.table import Col, Table
 from .base import DeskScreen
 
 DIMENSIONS = ("clinic", "weekday", "session", "lead", "age", "reminded")
 PERIODS = (("12m", 365), ("3m", 91), ("all", None))
 MONTHS = 12
 CHART_HEIGHT = 3
-WEEKDAYS = {"mon": ("T2", "Mon"), "tue": ("T3", "Tue"), "wed": ("T4", "Wed"),
-            "thu": ("T5", "Thu"), "fri": ("T6", "Fri"), "sat": ("T7", "Sat"),
-            "sun": ("CN", "Sun")}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+COLUMNS = (Col("st.col.group", width=8, max=28, grow=True), Col("st.col.booked"),
+           Col("st.col.no_show"), Col("st.col.cancel_patient", drop=2),
+           Col("st.col.cancel_clinic", drop=3), Col("st.col.adherence", drop=1))
 
 
 # -- pure helpers ---------------------------------------------------------------------------
@@ -73,11 +74,10 @@ def chart(points: list[tuple[str, float | None]], *, height: int = CHART_HEIGHT,
 
 
 def group_label(by: str, key: str, sub: str | None) -> str:
-    en = i18n.lang() == "en"
     if by == "weekday" and key in WEEKDAYS:
-        return WEEKDAYS[key][en]
+        return t(f"wd.{WEEKDAYS.index(key)}")
     if by == "session":
-        return t(f"part.{key}") if f"part.{key}" in i18n.S else key
+        return i18n.part(key)
     if key == "unknown":
         return t("st.unknown")
     if by == "reminded":
@@ -121,15 +121,10 @@ class StatisticsScreen(DeskScreen):
         self.refresh_data()
 
     def _columns(self) -> None:
-        table = self.query_one(Table)
-        table.clear(columns=True)
-        for key, w in (("st.col.group", 13), ("st.col.booked", 6), ("st.col.no_show", 19),
-                       ("st.col.cancel_patient", 6), ("st.col.cancel_clinic", 6),
-                       ("st.col.adherence", 8)):
-            table.add_column(t(key), width=w, key=key)
+        self.query_one(Table).set_columns(COLUMNS)
 
     def relabel(self) -> None:
-        self._columns()
+        self.query_one(Table).relabel()
         super().relabel()
 
     def _range(self) -> tuple[date | None, date]:
@@ -199,5 +194,4 @@ class StatisticsScreen(DeskScreen):
         self.app.work(write, self._exported, group="export", failed=self.fail)
 
     def _exported(self, path) -> None:
-        self.app.notify(str(path), title=t("st.exported"), timeout=8)
         self.say(t("st.exported") + f": {path}")

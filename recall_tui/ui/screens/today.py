@@ -8,11 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...core.calendar import Part
-from ...core.lifecycle import Status
 from ...core.parse import parse_date, parse_time
+from .. import i18n
 from ..i18n import t
-from ..widgets.table import PAGE, Table
+from ..widgets.table import PAGE, Col, Table
 from .base import DeskScreen
 from .form import FormScreen, Spec
 
@@ -20,14 +19,21 @@ STATUSES = [None, "booked", "confirmed", "checked_in", "no_show", "cancelled"]
 PARTS = [None, "morning", "afternoon", "evening"]
 
 
-def status_text(status: str) -> str:
-    from .. import i18n
+# The day list's columns, most wanted first at 80 columns; a wide terminal shows them all.
+COLUMNS = (Col("col.clinic"), Col("col.doctor", drop=3), Col("col.queue"),
+           Col("col.time", drop=4), Col("col.patient", width=20, max=30, grow=True),
+           Col("col.born", drop=7), Col("col.phone", drop=2), Col("col.status", max=12),
+           Col("col.reminder", drop=5), Col("col.code", drop=1), Col("col.mrn", drop=6))
 
-    try:
-        st = Status(status)
-    except ValueError:
-        return status
-    return st.vi if i18n.lang() == "vi" else st.value.replace("_", " ")
+
+def several_doctors(rows) -> bool:
+    """Whether a clinic's rows name more than one doctor (a doctor column is then needed:
+    queue numbers repeat, one series per doctor)."""
+    seen: dict[str, str] = {}
+    for r in rows:
+        if r.doctor and seen.setdefault(r.clinic, r.doctor) != r.doctor:
+            return True
+    return False
 
 
 def high_risk_codes(ctx, day, now) -> frozenset[str]:
@@ -94,17 +100,11 @@ class TodayScreen(DeskScreen):
         self.query_one(Table).focus()
         self.call_after_refresh(self.refresh_data)  # drawn first, then read
 
-    def _columns(self) -> None:
-        table = self.query_one(Table)
-        table.clear(columns=True)
-        # 80 columns in all: an 80x24 terminal shows every column without scrolling.
-        for key, width in (("col.clinic", 3), ("col.queue", 3),
-                           ("col.time", 5), ("col.patient", 19), ("col.phone", 12),
-                           ("col.status", 11), ("col.reminder", 3), ("col.code", 8)):
-            table.add_column(t(key), width=width, key=key)
+    def _columns(self, *, doctors: bool = False) -> None:
+        self.query_one(Table).set_columns(COLUMNS, hidden=() if doctors else ("col.doctor",))
 
     def relabel(self) -> None:
-        self._columns()
+        self.query_one(Table).relabel()
         self._draw()
         super().relabel()
 
@@ -141,12 +141,10 @@ class TodayScreen(DeskScreen):
         pages = max(1, -(-len(self.rows) // PAGE))
         self.page = min(self.page, pages - 1)
         shown = self.rows[self.page * PAGE:(self.page + 1) * PAGE]
-        from ...core.calendar import WEEKDAY_VI
-
-        head = f"{WEEKDAY_VI[d.day.weekday()][4:]} {d.day:%d/%m/%Y} [dim]\\[ ][/] · " + t(
+        head = f"{i18n.day_label(d.day)} [dim]\\[ ][/] · " + t(
             "filters", clinic=self.clinic or t("all"),
-            part=t(f"part.{self.part}") if self.part else t("all"),
-            status=status_text(self.status) if self.status else t("all"))
+            part=i18n.part(self.part) if self.part else t("all"),
+            status=i18n.status(self.status) if self.status else t("all"))
         if pages > 1:
             head += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
         self.query_one("#today-head", Static).update(head)
@@ -154,13 +152,17 @@ class TodayScreen(DeskScreen):
         if self.high:
             counts += " · " + t("risk.legend", n=sum(r.code in self.high for r in scope))
         self.query_one("#today-counts", Static).update(counts)
+        self._columns(doctors=several_doctors(shown))
         self.query_one(Table).fill([(r.code, (
-            r.clinic, str(r.queue_no),
+            r.clinic, r.doctor, str(r.queue_no),
             f"{(r.at_time or r.starts):%H:%M}" if (r.at_time or r.starts) else "",
-            f"! {r.patient}" if r.code in self.high else r.patient, r.phone, status_text(r.status), t(f"rem.{r.reminder}"),
-            r.display_code)) for r in shown])
+            f"! {r.patient}" if r.code in self.high else r.patient, r.born, r.phone,
+            i18n.status(r.status), t(f"rem.{r.reminder}"), r.display_code, r.mrn))
+            for r in shown])
         if not self.rows:
-            self.say(t("no_rows"))
+            self.say(t("no_rows"), transient=True)
+        elif self.said == (t("no_rows"), False):
+            self.say("")
 
     def current(self):
         key = self.query_one(Table).current_key()
@@ -202,7 +204,7 @@ class TodayScreen(DeskScreen):
 
             return check_in(ctx, code=row.code, now=now)
 
-        self.say(t("working"))
+        self.say(t("working"), transient=True)
         self.app.work(act, lambda _d: self._after(t("checked_in", name=row.patient,
                                                         clinic=row.clinic, queue=row.queue_no)),
                       failed=self.fail)
@@ -226,7 +228,7 @@ class TodayScreen(DeskScreen):
             FormScreen(f"{t('k.undo')} {row.display_code} — {row.patient}",
                        [Spec("reason", t("undo.reason"))], act, id="undo-form"),
             lambda m: m and self._after(t("undone", code=row.display_code,
-                                          status=status_text(m.status))))
+                                          status=i18n.status(m.status))))
 
     def action_reschedule(self) -> None:
         row = self.current()
@@ -241,15 +243,13 @@ class TodayScreen(DeskScreen):
                               part=v["part"], at_time=parse_time(v["time"]),
                               reason=v["reason"], now=now)
 
-        parts = [(t(f"part.{p}"), p) for p in ("morning", "afternoon", "evening")]
+        parts = [(i18n.part(p), p) for p in ("morning", "afternoon", "evening")]
         self.app.push_screen(
             FormScreen(f"{t('k.resched')} {row.display_code} — {row.patient}",
                        [Spec("date", t("f.date")), Spec("part", t("f.part"), row.part, parts),
                         Spec("time", t("f.time")), Spec("reason", t("f.reason"))],
                        act, id="reschedule-form"),
-            lambda b: b and self._after(t("booked", code=b.display_code, part=Part(b.part).vi,
-                                          day=f"{b.day:%d/%m/%Y}", clinic=b.clinic,
-                                          queue=b.queue_no)))
+            lambda b: b and self._after(i18n.booked(b)))
 
     def action_cancel(self) -> None:
         row = self.current()
@@ -279,8 +279,9 @@ class TodayScreen(DeskScreen):
         if row is not None:
             from ..slip_printing import print_slip_later
 
-            print_slip_later(self.app, row.code)
+            print_slip_later(self, row.code)
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
         self.action_check_in()
+
