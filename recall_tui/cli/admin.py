@@ -16,7 +16,7 @@ def init(json_: JsonOpt = False, config: ConfigOpt = None):
     from ..services import setup
 
     with run(json_, config) as r:
-        res = setup.init(r.ctx)
+        res = setup.init(r.raw_ctx)
         r.done(res, lambda x: typer.echo(
             f"Database ready (schema {x.before or 'new'} → {x.after}); "
             f"{x.clinics} clinics, {x.doctors} doctors."))
@@ -32,7 +32,7 @@ def demo(patients: Annotated[int, typer.Option(min=1, max=2_000_000)] = 400,
     from ..services import setup
 
     with run(json_, config) as r:
-        setup.init(r.ctx)
+        setup.init(r.raw_ctx)
         if demo_svc.has_data(r.ctx):
             raise Refused("demo.not_empty", "Cơ sở dữ liệu đã có bệnh nhân; dùng tệp mới.",
                           "The database already has patients; use a new file.")

@@ -22,6 +22,7 @@ import typer
 
 from ..config import Config, ConfigError, load
 from ..core.errors import BadInput, DomainError
+from ..core.text import excerpt
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 NowOpt = Annotated[str | None, typer.Option(
@@ -55,11 +56,25 @@ def parse_date(raw: str | None, field: str, *, today: date | None = None) -> dat
     try:
         m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
         if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return date.fromisoformat(s)
+            value = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        else:
+            value = date.fromisoformat(s)
     except ValueError:
-        raise BadInput("date.invalid", f"Ngày không hợp lệ: {raw!r} (vd. 2026-12-01).",
-                       f"Not a valid date: {raw!r} (e.g. 2026-12-01).", field=field) from None
+        raise BadInput("date.invalid", f"Ngày không hợp lệ: {excerpt(raw)} (vd. 2026-12-01).",
+                       f"Not a valid date: {excerpt(raw)} (e.g. 2026-12-01).", field=field) from None
+    return _in_years(value, field)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates and instants recall takes at all
+
+
+def _in_years(value, field: str):
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise BadInput("date.range",
+                       f"{field}: năm {value.year} nằm ngoài {FIRST_YEAR}–{LAST_YEAR}.",
+                       f"{field}: the year {value.year} is outside {FIRST_YEAR}–{LAST_YEAR}.",
+                       field=field)
+    return value
 
 
 def parse_time(raw: str | None, field: str = "time") -> time | None:
@@ -68,8 +83,8 @@ def parse_time(raw: str | None, field: str = "time") -> time | None:
     try:
         return time.fromisoformat(raw.strip().replace("h", ":") if "h" in raw else raw.strip())
     except ValueError:
-        raise BadInput("time.invalid", f"Giờ không hợp lệ: {raw!r} (vd. 08:30).",
-                       f"Not a valid time: {raw!r} (e.g. 08:30).", field=field) from None
+        raise BadInput("time.invalid", f"Giờ không hợp lệ: {excerpt(raw)} (vd. 08:30).",
+                       f"Not a valid time: {excerpt(raw)} (e.g. 08:30).", field=field) from None
 
 
 def parse_now(raw: str | None, cfg: Config) -> datetime:
@@ -78,12 +93,12 @@ def parse_now(raw: str | None, cfg: Config) -> datetime:
     try:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise BadInput("now.invalid", f"Thời điểm không hợp lệ: {raw!r}.",
-                       f"Not a valid instant: {raw!r} (e.g. 2026-11-25T09:00).",
+        raise BadInput("now.invalid", f"Thời điểm không hợp lệ: {excerpt(raw)}.",
+                       f"Not a valid instant: {excerpt(raw)} (e.g. 2026-11-25T09:00).",
                        field="now") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=cfg.tz)
-    return value
+    return _in_years(value, "now")
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -119,6 +134,7 @@ class Runner:
         self.config_path = config_path or _global_config["path"]
         self._cfg: Config | None = None
         self._ctx = None
+        self._checked = False
 
     @property
     def cfg(self) -> Config:
@@ -128,12 +144,31 @@ class Runner:
 
     @property
     def ctx(self):
+        """The context, its database checked first (set up by this recall, up to date)."""
+        ctx = self.raw_ctx
+        if not self._checked:
+            from ..services.setup import check_schema
+
+            check_schema(ctx)
+            self._checked = True
+        return ctx
+
+    @property
+    def raw_ctx(self):
+        """The context without the schema check: for init, demo and restore."""
         if self._ctx is None:
             from ..services.context import Context
             from ..store.database import Database
 
-            self._ctx = Context(cfg=self.cfg, db=Database(self.cfg.database_url))
+            self._ctx = Context(cfg=self.cfg, db=Database(self.cfg.database_url,
+                                                          on_wait=self.waiting))
         return self._ctx
+
+    def waiting(self) -> None:
+        """Another desk holds the database's write lock: say that we wait (stderr, even
+        with --json: stdout stays one JSON document)."""
+        typer.secho("Đang chờ một bàn khác… / Waiting for another desk…", err=True,
+                    fg=typer.colors.YELLOW)
 
     def now(self, raw: str | None) -> datetime:
         return parse_now(raw, self.cfg)
@@ -156,6 +191,9 @@ class Runner:
             typer.echo(human)
 
     def fail(self, code: int, err: dict, human: str) -> None:
+        # A message quotes at most an excerpt of what was typed; this is the last guard.
+        human = _capped(human)
+        err = {k: _capped(v) if isinstance(v, str) else v for k, v in err.items()}
         if self.json:
             sys.stdout.write(json.dumps({"error": err}, ensure_ascii=False) + "\n")
         else:
@@ -181,17 +219,74 @@ def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
         r.fail(130, {"code": "interrupted", "field": None, "message": "interrupted"},
                "interrupted")
     except Exception as exc:  # the last net: still no traceback for the user
-        from sqlalchemy.exc import OperationalError, ProgrammingError
-
-        if isinstance(exc, OperationalError | ProgrammingError) and (
-                "no such table" in str(exc) or "does not exist" in str(exc)):
-            r.fail(EXIT_ENV, {"code": "database.uninitialised", "field": None,
-                              "message": "the database is not set up: run `recall init`"},
-                   "Cơ sở dữ liệu chưa được khởi tạo: chạy `recall init`. "
-                   "(The database is not set up: run `recall init`.)")
         import os
 
         if os.environ.get("RECALL_DEBUG"):
             raise
-        r.fail(EXIT_ENV, {"code": "internal", "field": None, "message": str(exc)},
-               f"recall: unexpected error: {exc.__class__.__name__}: {exc}")
+        # Never the exception's text: a driver's holds the SQL and its parameters (names,
+        # phone numbers, instructions). Its kind and where it happened say enough for a
+        # report; RECALL_DEBUG=1 shows the traceback.
+        where = _where(exc)
+        r.fail(EXIT_ENV, {"code": "internal", "field": None,
+                          "message": f"unexpected error: {type(exc).__name__} at {where}"},
+               f"recall: lỗi không lường trước / unexpected error: {type(exc).__name__} at "
+               f"{where}. Run again with RECALL_DEBUG=1 for details, and report it.")
+
+
+MESSAGE_CAP = 600  # characters of one error message shown
+
+
+def _capped(text: str) -> str:
+    return text if len(text) <= MESSAGE_CAP else text[:MESSAGE_CAP] + "…"
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of recall's own code where ``exc`` was raised: module:line."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "recall_tui" in f.filename] or frames
+    if not ours:
+        return "?"
+    f = ours[-1]
+    name = f.filename.rsplit("recall_tui/", 1)[-1]
+    return f"{name}:{f.lineno}"
+
+
+def guard_args(args: list[str]) -> int | None:
+    """The command line's edge: no argument may hold a control character (ESC, NUL, bidi
+    overrides, bytes that are not UTF-8) or be longer than its field allows. The option is
+    named; the exit code is returned (None: all good) after the message is printed."""
+    from ..core import text
+
+    option = "argument"
+    try:
+        for arg in args:
+            if arg.startswith("--") and len(arg) > 2:
+                name, eq, value = arg.partition("=")
+                option = name[2:]
+                if not eq:
+                    text.check(name, "option", 100)
+                    continue
+                text.check(value, option)
+                option = "argument"
+            else:
+                text.check(arg, option)
+                option = "argument"
+    except BadInput as exc:
+        r = Runner("--json" in args, None)
+        lang = "vi"
+        try:
+            r.fail(exc.exit_code, exc.as_dict("en" if "--json" in args else lang),
+                   f"{exc.message('vi')} / {exc.message('en')}")
+        except typer.Exit as done:
+            return int(done.exit_code)
+    return None
+
+
+def console(*, stderr: bool = False):
+    """A Rich console that shows text as written: no markup (a name such as "Lê [/] Văn"
+    or "[bold]" is data), no emoji codes (":pill:"), no highlighting."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)

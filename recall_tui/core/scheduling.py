@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from .calendar import Calendar, Part
-from .errors import BadInput
-from .text import fold
+from .errors import BadInput, Refused
+from .text import excerpt, fold
 
 
 class Unit(enum.StrEnum):
@@ -85,8 +85,8 @@ def parse_interval(raw: str, *, field: str = "interval") -> Interval:
     m = _INTERVAL_RE.match(key)
     if not m or m.group(2) not in _UNIT_WORDS or int(m.group(1)) <= 0:
         raise BadInput("interval.invalid",
-                       f"Khoảng tái khám không hiểu được: {raw!r} (ví dụ: 14 ngày, 2 tuần, 3 tháng).",
-                       f"Cannot read the interval {raw!r} (e.g. 14 days, 2 weeks, 3 months).",
+                       f"Khoảng tái khám không hiểu được: {excerpt(raw)} (ví dụ: 14 ngày, 2 tuần, 3 tháng).",
+                       f"Cannot read the interval {excerpt(raw)} (e.g. 14 days, 2 weeks, 3 months).",
                        field=field)
     return Interval(int(m.group(1)), _UNIT_WORDS[m.group(2)])
 
@@ -105,8 +105,8 @@ def parse_series(raw: str, *, field: str = "series") -> tuple[Interval, int]:
             interval = _SERIES_UNITS.get(m.group("every"))
     if not m or interval is None or not 1 <= int(m.group("count")) <= 120:
         raise BadInput("series.invalid",
-                       f"Chuỗi tái khám không hiểu được: {raw!r} (ví dụ: hàng tháng x 6).",
-                       f"Cannot read the series {raw!r} (e.g. monthly x 6).", field=field)
+                       f"Chuỗi tái khám không hiểu được: {excerpt(raw)} (ví dụ: hàng tháng x 6).",
+                       f"Cannot read the series {excerpt(raw)} (e.g. monthly x 6).", field=field)
     return interval, int(m.group("count"))
 
 
@@ -167,3 +167,30 @@ def suggest(candidates: Iterable[Candidate], *, target: date, window: Window,
     pool = preferred or usable
     return min(pool, key=lambda c: (c.load, abs((c.day - target).days), c.day, c.part.order,
                                     c.key))
+
+
+BOOKING_HORIZON_DAYS = 731  # an appointment is booked at most two years ahead
+ORDER_HORIZON_YEARS = 10  # a follow-up order's target at most ten years ahead
+
+
+def check_horizon(day: date, today: date, *, field: str = "date") -> None:
+    """Refuse a booking further ahead than BOOKING_HORIZON_DAYS (a typo such as +9999
+    would book in 2054)."""
+    last = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    if day > last:
+        raise Refused("date.horizon",
+                      f"Chỉ đặt lịch trong vòng 2 năm (đến {last:%d/%m/%Y}); "
+                      f"{day:%d/%m/%Y} quá xa.",
+                      f"Appointments are booked at most two years ahead (until "
+                      f"{last.isoformat()}); {day.isoformat()} is too far.", field=field,
+                      details={"last": last.isoformat()})
+
+
+def check_order_horizon(target: date, today: date, *, field: str = "target") -> None:
+    """Refuse an order whose target is more than ORDER_HORIZON_YEARS ahead."""
+    if target > add_months(today, 12 * ORDER_HORIZON_YEARS):
+        raise Refused("order.horizon",
+                      f"Ngày tái khám quá xa ({target:%d/%m/%Y}): tối đa "
+                      f"{ORDER_HORIZON_YEARS} năm.",
+                      f"The target date {target.isoformat()} is too far ahead: at most "
+                      f"{ORDER_HORIZON_YEARS} years.", field=field)

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from recall_tui.core.errors import DomainError
+from recall_tui.core.text import excerpt
 
 DEFAULT_PORT = 9100
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each send
@@ -38,8 +39,8 @@ def send_to_printer(data: bytes, uri: str, *, timeout: float = DEFAULT_TIMEOUT) 
     else:
         raise PrintError(
             "print.bad_uri",
-            f"Địa chỉ máy in không hợp lệ: {uri!r} (dùng tcp://máy:9100 hoặc file:/dev/usb/lp0).",
-            f"Not a printer address: {uri!r} (use tcp://host:9100 or file:/dev/usb/lp0).",
+            f"Địa chỉ máy in không hợp lệ: {excerpt(uri)} (dùng tcp://máy:9100 hoặc file:/dev/usb/lp0).",
+            f"Not a printer address: {excerpt(uri)} (use tcp://host:9100 or file:/dev/usb/lp0).",
             field="printer",
         )
 
@@ -53,8 +54,8 @@ def _send_tcp(data: bytes, uri: str, parts: SplitResult, timeout: float) -> None
     if not host or port is None:
         raise PrintError(
             "print.bad_uri",
-            f"Địa chỉ máy in không hợp lệ: {uri!r} (dùng tcp://máy:9100).",
-            f"Not a printer address: {uri!r} (use tcp://host:9100).",
+            f"Địa chỉ máy in không hợp lệ: {excerpt(uri)} (dùng tcp://máy:9100).",
+            f"Not a printer address: {excerpt(uri)} (use tcp://host:9100).",
             field="printer",
         )
     where = f"{host}:{port}"
@@ -79,8 +80,8 @@ def _send_tcp(data: bytes, uri: str, parts: SplitResult, timeout: float) -> None
     except socket.gaierror as exc:
         raise PrintError(
             "print.unknown_host",
-            f"Không tìm thấy máy in {host!r} trên mạng.",
-            f"Printer host {host!r} not found.",
+            f"Không tìm thấy máy in {excerpt(host)} trên mạng.",
+            f"Printer host {excerpt(host)} not found.",
             details={"uri": uri},
         ) from exc
     except OSError as exc:

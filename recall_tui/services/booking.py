@@ -254,6 +254,7 @@ def book(ctx: Context, *, patient: str, clinic: str, day: date, part: Part | str
          doctor: str | None = None, at_time: time | None = None, order_id: int | None = None,
          overbook: bool = False, overbook_reason: str | None = None, source: str = "desk",
          instructions: str = "", now: datetime) -> Booked:
+    scheduling.check_horizon(day, ctx.today(now))
     spec = find_session(ctx, clinic=clinic, day=day, part=Part(part), doctor=doctor)
     _check_time(spec, at_time)
     with ctx.db.write() as conn:
@@ -477,6 +478,7 @@ def reschedule(ctx: Context, *, code: str, day: date, part: Part | str, now: dat
     with ctx.db.read() as conn:
         old = load_appointment(conn, code, lock=False)
     clinic_code = clinic or ctx.clinic_code(old.clinic_id)
+    scheduling.check_horizon(day, ctx.today(now))
     spec = find_session(ctx, clinic=clinic_code, day=day, part=Part(part),
                         doctor=doctor or (None if clinic else ctx.doctor_code(old.doctor_id)))
     _check_time(spec, at_time)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from ..config import Config
 from ..core.calendar import Calendar, YearlyHolidays
 from ..core.errors import BadInput, NotFound, Refused
+from ..core.text import excerpt
 from ..store import clinics as clinic_repo
 from ..store.database import Database
 from ..store.holiday_cache import vietnam_year_cached
@@ -54,8 +55,8 @@ class Context:
         cid = self._ids[0].get((code or "").strip().upper()) or self._ids[0].get(code)
         if cid is None:
             known = ", ".join(c.code for c in self.cfg.clinics) or "none"
-            raise NotFound("clinic.unknown", f"Không có phòng khám {code!r} (có: {known}).",
-                           f"No clinic {code!r} (known: {known}).", field=field_name)
+            raise NotFound("clinic.unknown", f"Không có phòng khám {excerpt(code)} (có: {known}).",
+                           f"No clinic {excerpt(code)} (known: {known}).", field=field_name)
         return cid
 
     def clinic_code(self, cid: int) -> str:
@@ -67,8 +68,8 @@ class Context:
         did = self._ids[1].get(code.strip().upper()) or self._ids[1].get(code)
         if did is None:
             known = ", ".join(d.code for d in self.cfg.doctors) or "none"
-            raise NotFound("doctor.unknown", f"Không có bác sĩ {code!r} (có: {known}).",
-                           f"No doctor {code!r} (known: {known}).", field=field_name)
+            raise NotFound("doctor.unknown", f"Không có bác sĩ {excerpt(code)} (có: {known}).",
+                           f"No doctor {excerpt(code)} (known: {known}).", field=field_name)
         return did
 
     def doctor_code(self, did: int | None) -> str | None:

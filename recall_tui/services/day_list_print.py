@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.errors import BadInput
 from ..core.lifecycle import Status
+from ..core.text import excerpt
 from .context import Context
 
 _OFF_THE_LIST = {Status.CANCELLED.value, Status.RESCHEDULED.value,
@@ -47,8 +48,8 @@ def print_day_list(ctx: Context, *, day: date, now: datetime, clinic: str | None
 
     lang = language or ctx.cfg.language
     if lang not in ("vi", "en"):
-        raise BadInput("language.invalid", f"Ngôn ngữ không hợp lệ: {lang!r} (vi hoặc en).",
-                       f"Not a language: {lang!r} (vi or en).", field="language")
+        raise BadInput("language.invalid", f"Ngôn ngữ không hợp lệ: {excerpt(lang)} (vi hoặc en).",
+                       f"Not a language: {excerpt(lang)} (vi or en).", field="language")
     if pdf is None:
         pdf = printing(ctx.cfg).folder / f"danh-sach-{day:%Y-%m-%d}-{clinic or 'all'}.pdf"
     rows = [r for r in day_list(ctx, day=day, clinic=clinic).rows

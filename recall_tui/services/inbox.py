@@ -31,7 +31,7 @@ from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import Action
 from ..core.phones import normalise_phone
 from ..core.reminders import Kind
-from ..core.text import clean
+from ..core.text import scrub
 from ..store import outreach
 from ..store import replies as repo
 from .booking import _cancel_in, apply_move
@@ -70,7 +70,7 @@ def apply_reply(ctx: Context, *, reply: Inbound, now: datetime) -> Applied:
     if reply.channel not in CHANNELS:
         raise BadInput("reply.channel", f"Kênh không hợp lệ: {reply.channel!r}.",
                        f"Unknown channel {reply.channel!r} (sms, zalo, email).", field="channel")
-    text = clean(reply.text)
+    text = scrub(reply.text)
     parsed = replies.parse(text)
     with ctx.db.write() as conn:
         rid = repo.record(conn, {"channel": reply.channel, "sender": reply.sender.strip(),

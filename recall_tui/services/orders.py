@@ -61,7 +61,8 @@ def order_row(ctx: Context, *, patient_id: int, clinic_id: int, doctor_id: int |
         "interval_unit": interval.unit.value if interval else None,
         "series_count": series_count, "series_index": series_index,
         "series_root_id": series_root_id, "previous_order_id": previous_order_id,
-        "reason": text.clean(reason), "instructions": text.clean(instructions),
+        "reason": text.clean(reason, "reason"),
+        "instructions": text.clean(instructions, "instructions"),
         "status": OrderStatus.OPEN.value, "created_by": ctx.actor,
     }
 
@@ -84,6 +85,7 @@ def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
             raise BadInput("order.when", "Cần khoảng tái khám (vd. 14 ngày) hoặc ngày hẹn.",
                            "Give an interval (e.g. 14 days) or a target date.", field="interval")
         target = iv.after(visit)
+    scheduling.check_order_horizon(target, ctx.today(now))
     if target < ctx.today(now):
         raise BadInput("order.past", "Ngày tái khám đã qua.", "The target date is in the past.",
                        field="target")

@@ -120,6 +120,12 @@ class RecallApp(App):
         except RuntimeError:  # the app is closing
             pass
 
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's notification, with the message shown as written (it often quotes a
+        patient's name or what was typed): never read as markup unless asked."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def _notify_error(self, exc: Exception) -> None:
         self.notify(i18n.err(exc), title=t("error"), severity="error", timeout=6)
 

@@ -29,7 +29,7 @@ class DeskScreen(Screen):
         return f"{app.title} — {app.sub_title}" if app.sub_title else str(app.title)
 
     def footer(self) -> ComposeResult:
-        yield Static("", id="status", classes="status")
+        yield Static("", id="status", classes="status", markup=False)
         yield KeyLine()
 
     def on_screen_resume(self) -> None:

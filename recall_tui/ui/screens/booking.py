@@ -43,7 +43,7 @@ class BookingScreen(DeskScreen):
         yield from self.header()
         yield Field(placeholder=t("search"), id="search")
         yield Table(id="hits", classes="half")
-        yield Static(t("no_patient"), id="chosen")
+        yield Static(t("no_patient"), id="chosen", markup=False)
         with Horizontal(classes="row"):
             yield Field(placeholder=t("order"), id="order")
             yield Select([(c.code, c.code) for c in self.app.cfg.clinics], allow_blank=False,

@@ -20,8 +20,8 @@ class CheckinScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield from self.header()
         yield Field(placeholder=t("scan"), id="scan")
-        yield Static("", id="last")
-        yield Static("", id="totals")
+        yield Static("", id="last", markup=False)
+        yield Static("", id="totals", markup=False)
         yield Table(id="done")
         yield from self.footer()
 

@@ -46,7 +46,7 @@ class FormScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(self.title_text, classes="title")
+            yield Static(self.title_text, classes="title", markup=False)
             for s in self.specs:
                 with Horizontal(classes="form-row"):
                     yield Label(s.label)
@@ -55,8 +55,8 @@ class FormScreen(ModalScreen):
                                      allow_blank=False, compact=True, id=f"f-{s.name}")
                     else:
                         yield Field(value=s.value, id=f"f-{s.name}")
-            yield Static("", id="form-error", classes="error")
-            yield Static(f"{t('ok')} · {t('close')}", classes="hint")
+            yield Static("", id="form-error", classes="error", markup=False)
+            yield Static(f"{t('ok')} · {t('close')}", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).can_focus = False

@@ -21,9 +21,9 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static(t("help"), classes="title")
-            yield Static(t("help.text"), id="help-text")
-            yield Static(self._keys(), id="help-keys")
+            yield Static(t("help"), classes="title", markup=False)
+            yield Static(t("help.text"), id="help-text", markup=False)
+            yield Static(self._keys(), id="help-keys", markup=False)
 
     def _keys(self) -> str:
         below = next((s for s in reversed(self.app.screen_stack) if s is not self), None)

@@ -6,6 +6,7 @@ import re
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core import codes
@@ -30,7 +31,7 @@ class PatientScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield from self.header()
         yield Field(placeholder=t("mrn"), id="mrn")
-        yield Static("", id="card")
+        yield Static("", id="card", markup=False)
         with TabbedContent(id="tabs"):
             with TabPane(t("tab.appts"), id="tab-appts"):
                 yield Table(id="appts")
@@ -107,9 +108,9 @@ class PatientScreen(DeskScreen):
         phones = " · ".join(p["display"] + ("" if p["label"] == "self" else
                                             f" ({p['label']}{': ' + p['name'] if p['name'] else ''})")
                             for p in c.phones)
-        self.query_one("#card", Static).update(
-            f"[b]{c.full_name}[/b] · {c.mrn} · {c.born} · {c.sex or ''}\n{phones}"
-            + (f" · BHYT {c.bhyt}" if c.bhyt else ""))
+        self.query_one("#card", Static).update(Content.assemble(  # data, never markup
+            (c.full_name, "bold"), f" · {c.mrn} · {c.born} · {c.sex or ''}\n{phones}"
+            + (f" · BHYT {c.bhyt}" if c.bhyt else "")))
         self.query_one("#appts", Table).fill([(a.code, (
             f"{a.day:%d/%m/%Y}", Part(a.part).vi, a.clinic_code, str(a.queue_no),
             status_text(a.status), codes.display_code(a.code))) for a in f.appointments[:200]])

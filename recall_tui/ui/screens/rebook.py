@@ -30,10 +30,10 @@ class RebookScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("rebook.title", name=self.call.patient), classes="title")
-            yield Static(t("loading"), id="rebook-hint")
+            yield Static(t("rebook.title", name=self.call.patient), classes="title", markup=False)
+            yield Static(t("loading"), id="rebook-hint", markup=False)
             yield Table(id="rebook-loads")
-            yield Static("", id="form-error", classes="error")
+            yield Static("", id="form-error", classes="error", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(Table)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static
 
 from ...core.calendar import Part
@@ -83,8 +84,8 @@ class TodayScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.header()
-        yield Static(t("loading"), id="today-head", classes="head")
-        yield Static("", id="today-counts", classes="counts")
+        yield Static(t("loading"), id="today-head", classes="head", markup=False)
+        yield Static("", id="today-counts", classes="counts", markup=False)
         yield Table(id="today-table")
         yield from self.footer()
 
@@ -143,13 +144,15 @@ class TodayScreen(DeskScreen):
         shown = self.rows[self.page * PAGE:(self.page + 1) * PAGE]
         from ...core.calendar import WEEKDAY_VI
 
-        head = f"{WEEKDAY_VI[d.day.weekday()][4:]} {d.day:%d/%m/%Y} [dim]\\[ ][/] · " + t(
+        rest = " · " + t(
             "filters", clinic=self.clinic or t("all"),
             part=t(f"part.{self.part}") if self.part else t("all"),
             status=status_text(self.status) if self.status else t("all"))
         if pages > 1:
-            head += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
-        self.query_one("#today-head", Static).update(head)
+            rest += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
+        # Content, not markup: what is shown here is data, never read as markup.
+        self.query_one("#today-head", Static).update(Content.assemble(
+            f"{WEEKDAY_VI[d.day.weekday()][4:]} {d.day:%d/%m/%Y} ", ("[ ]", "dim"), rest))
         counts = t("counts", **counts_of(scope))
         if self.high:
             counts += " · " + t("risk.legend", n=sum(r.code in self.high for r in scope))

@@ -9,6 +9,8 @@ head line), and a move past the edge turns half a page, so most moves redraw two
 
 from __future__ import annotations
 
+from collections import UserString
+
 from rich.segment import Segment
 from textual.cache import LRUCache
 from textual.strip import Strip
@@ -40,6 +42,15 @@ def merged(strip: Strip) -> Strip:
     if len(out) == len(strip._segments):
         return strip
     return Strip(out, strip.cell_length)
+
+
+class Plain(UserString):
+    """A cell's text, shown as written. DataTable reads a ``str`` cell as markup: a name
+    such as "Lê [/] Văn" would stop the table, and "[@click=app.quit]…" would become an
+    action. A ``UserString`` is not a ``str`` nor a Rich renderable, so the table shows it
+    as plain text; it still compares and searches like the string it holds."""
+
+    __slots__ = ()
 
 
 class Table(DataTable):
@@ -84,7 +95,7 @@ class Table(DataTable):
         old_row = self.cursor_row
         self.clear()
         for key, cells in rows:
-            self.add_row(*cells, key=key)
+            self.add_row(*(Plain(c) if isinstance(c, str) else c for c in cells), key=key)
         if not rows:
             return
         keys = [k for k, _ in rows]
