@@ -1,4 +1,4 @@
-"""`recall init`, `demo`, `config check`, `sweep`, `backup`."""
+"""`recall init`, `demo`, `config check`, `sweep`, `backup`, `restore`."""
 
 from __future__ import annotations
 
@@ -79,5 +79,25 @@ def backup(file: Annotated[str, typer.Argument(help="Where to write the copy.")]
     from ..services import backup as svc
 
     with run(json_, config) as r:
-        res = svc.backup(r.ctx, dest=file)
+        res = svc.backup(r.raw_ctx, dest=file)
         r.done(res, lambda x: typer.echo(f"Backup written: {x.path} ({x.bytes:,} bytes)."))
+
+
+def restore(file: Annotated[str, typer.Argument(help="The backup to restore.")],
+            force: Annotated[bool, typer.Option(
+                "--force", help="Restore even while a desk is writing.")] = False,
+            json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
+    """Replace the SQLite database by a backup: the copy is checked first, the database it
+    replaces is kept beside it (NAME.before-restore-…). PostgreSQL: pg_restore (README)."""
+    from ..services import backup as svc
+
+    with run(json_, config) as r:
+        res = svc.restore(r.raw_ctx, source=file, now=r.now(now), force=force)
+
+        def human(x) -> None:
+            typer.echo(f"Restored {x.database} from {x.restored_from} (schema {x.revision}"
+                       + (f", upgraded to {x.upgraded_to}" if x.upgraded_to else "") + ").")
+            if x.kept_aside:
+                typer.echo(f"The database it replaced is kept as {x.kept_aside}.")
+
+        r.done(res, human)

@@ -11,6 +11,7 @@ socket error.
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
@@ -95,7 +96,9 @@ def _send_tcp(data: bytes, uri: str, parts: SplitResult, timeout: float) -> None
 
 def _write_file(data: bytes, path: Path) -> None:
     try:
-        with path.open("wb") as out:
+        # A device (/dev/usb/lp0) as it is; a file made here is private (0600).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
             out.write(data)
     except OSError as exc:
         raise PrintError(

@@ -32,6 +32,7 @@ from ..core.lifecycle import Action
 from ..core.phones import normalise_phone
 from ..core.reminders import Kind
 from ..core.text import scrub
+from ..files import private_dir
 from ..store import outreach
 from ..store import replies as repo
 from .booking import _cancel_in, apply_move
@@ -221,8 +222,7 @@ def read_drop_folder(ctx: Context, *, folder: Path | None, now: datetime) -> Inb
                 result.add(apply_reply(ctx, reply=reply, now=now))
             except (BadInput, ValueError, AttributeError) as exc:
                 result.bad.append(f"{path.name} row {n}: {exc}")
-        done = folder / "done"
-        done.mkdir(exist_ok=True)
+        done = private_dir(folder / "done")  # 0700: replies hold phone numbers
         path.replace(done / path.name)
     return result
 

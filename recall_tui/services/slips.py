@@ -20,6 +20,7 @@ from ..core.calendar import Part
 from ..core.errors import BadInput, NotFound, Refused
 from ..core.lifecycle import Status
 from ..core.text import excerpt
+from ..files import write_private
 from ..print.labels import MONTHS_EN
 from ..print.slip import Slip
 from ..store import slips as repo
@@ -159,7 +160,7 @@ def print_slip(ctx: Context, *, code: str, now: datetime, pdf: Path | None = Non
                language: str | None = None) -> Printed:
     """Write the slip to ``pdf``, or send it to ``printer``; with neither, to the configured
     printer, else as a PDF in the slips folder. Printer failures raise ``PrintError``."""
-    from ..print.printer import PrintError, send_to_printer
+    from ..print.printer import send_to_printer
 
     if pdf is not None and printer is not None:
         raise BadInput("slip.target", "Chọn một: --pdf hoặc --printer.",
@@ -183,13 +184,6 @@ def print_slip(ctx: Context, *, code: str, now: datetime, pdf: Path | None = Non
 
     assert pdf is not None
     data = _render(lambda: slip_pdf(slip), slip.code)
-    try:
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        pdf.write_bytes(data)
-    except OSError as exc:
-        raise PrintError("print.pdf_write",
-                         f"Không ghi được tệp {pdf}: {exc.strerror or exc}.",
-                         f"Could not write {pdf}: {exc.strerror or exc}.", field="pdf",
-                         details={"path": str(pdf)}) from exc
+    write_private(pdf, data, field="pdf")  # 0600, whole or not at all
     return Printed(code=slip.scan_value, display_code=slip.code, patient_name=slip.patient_name,
                    kind="pdf", where=str(pdf), size=len(data))

@@ -55,7 +55,7 @@ class RecallApp(App):
         self.fixed_now = now
         self.blink = blink and cfg.cursor_blink
         self.poll = poll
-        self.backend = Backend(cfg, actor=actor)
+        self.backend = Backend(cfg, actor=actor, on_wait=self._waiting)
         self._marker: int | None = None
         self.last_patient: str | None = None  # the Patient screen opens on it again
         i18n.set_lang(cfg.language)
@@ -126,6 +126,10 @@ class RecallApp(App):
         patient's name or what was typed): never read as markup unless asked."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def _waiting(self) -> None:
+        """A write waits for another desk's lock (called from the worker's thread)."""
+        self._back(lambda _: self.notify(t("waiting"), timeout=4), None)
+
     def _notify_error(self, exc: Exception) -> None:
         self.notify(i18n.err(exc), title=t("error"), severity="error", timeout=6)
 
@@ -190,16 +194,13 @@ def _screen(module: str, name: str):
     return getattr(importlib.import_module(f"{__package__}.screens.{module}"), name)()
 
 
-class _Environment(DomainError):
+class _Unexpected(DomainError):
     pass
 
 
 def _environment(exc: Exception) -> DomainError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return _Environment("db.busy", i18n.S["busy"][0], i18n.S["busy"][1])
-    if "no such table" in text or ("does not exist" in text and "relation" in text):
-        return _Environment("db.empty", i18n.S["db.empty"][0], i18n.S["db.empty"][1])
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _Environment("db.error", f"{i18n.S['unavailable'][0]}: {first}",
-                        f"{i18n.S['unavailable'][1]}: {first}")
+    """A failure that is not one of ours (the store translates every driver error): a bug.
+    Its kind only, never its text (a driver's holds SQL and patients' data)."""
+    name = type(exc).__name__
+    return _Unexpected("internal", f"{i18n.S['unexpected'][0]}: {name}",
+                       f"{i18n.S['unexpected'][1]}: {name}")

@@ -13,9 +13,10 @@ from ..config import Config
 
 
 class Backend:
-    def __init__(self, cfg: Config, *, actor: str | None = None):
+    def __init__(self, cfg: Config, *, actor: str | None = None, on_wait=None):
         self.cfg = cfg
         self.actor = actor
+        self.on_wait = on_wait  # a write waits for another desk's lock
         self._ctx = None
         self._lock = threading.Lock()
         self._poll_conn = None
@@ -26,11 +27,18 @@ class Backend:
             with self._lock:
                 if self._ctx is None:
                     from ..services.context import Context
+                    from ..services.setup import check_schema
                     from ..store.database import Database
 
-                    db = Database(self.cfg.database_url, light=True)
+                    db = Database(self.cfg.database_url, light=True, on_wait=self.on_wait)
                     kw = {"actor": self.actor} if self.actor else {}
-                    self._ctx = Context(cfg=self.cfg, db=db, **kw)
+                    ctx = Context(cfg=self.cfg, db=db, **kw)
+                    try:
+                        check_schema(ctx)  # not set up, older, newer, not recall's: said
+                    except Exception:
+                        db.dispose()
+                        raise
+                    self._ctx = ctx
         return self._ctx
 
     def marker(self) -> int:

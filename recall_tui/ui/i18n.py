@@ -19,6 +19,8 @@ S: dict[str, tuple[str, str]] = {
     "loading": ("Đang tải…", "Loading…"),
     "working": ("Đang xử lý…", "Working…"),
     "busy": ("Cơ sở dữ liệu đang bận, đang chờ…", "The database is busy; waiting…"),
+    "waiting": ("Đang chờ một bàn khác…", "Waiting for another desk…"),
+    "unexpected": ("Lỗi không lường trước", "Unexpected error"),
     "unavailable": ("Không mở được cơ sở dữ liệu", "Cannot open the database"),
     "error": ("Lỗi", "Error"),
     "db.empty": ("Cơ sở dữ liệu chưa được tạo: chạy `recall init` (hoặc `recall demo`).",

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
+from ...core.errors import BadInput
+from ...core.text import check
 from .. import i18n
 from ..i18n import t
 from ..widgets.field import Field
@@ -84,6 +86,12 @@ class FormScreen(ModalScreen):
             return
         self._saving = True
         values = self.values()
+        try:  # the desk's edge: no control characters, no text past its field's limit
+            for name, value in values.items():
+                check(value, name)
+        except BadInput as exc:
+            self._failed(exc)
+            return
         self.query_one("#form-error", Static).update(t("working"))
         self.app.work(lambda ctx: self.action(ctx, values), self._done, failed=self._failed)
 
