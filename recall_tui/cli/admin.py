@@ -24,7 +24,7 @@ def init(json_: JsonOpt = False, config: ConfigOpt = None):
 
 def demo(patients: Annotated[int, typer.Option(min=1, max=2_000_000)] = 400,
          days: Annotated[int, typer.Option(min=1, max=3650, help="Days of history.")] = 120,
-         seed: Annotated[int, typer.Option()] = 7,
+         seed: Annotated[int, typer.Option(min=-(2**63), max=2**63 - 1)] = 7,
          json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
     """Fill the database with a realistic Vietnamese clinic (runs init first)."""
     from ..core.errors import Refused

@@ -17,7 +17,7 @@ log = logging.getLogger("recall.daemon")
 def remind(dry_run: Annotated[bool, typer.Option(
                "--dry-run", help="Show what is due; send nothing, change nothing.")] = False,
            limit: Annotated[int | None, typer.Option(
-               min=1, help="Send at most this many messages in this run.")] = None,
+               min=1, max=1_000_000, help="Send at most this many messages in this run.")] = None,
            json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
     """Send the confirmations and reminders that are due, once, and exit (for cron)."""
     from ..services import messaging

@@ -73,6 +73,7 @@ class Database:
         self.busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         self.on_wait = on_wait
         self._notice_ms = int(min(WAIT_NOTICE_S, self.busy_timeout_s) * 1000)
+        self._watcher: _LockWatcher | None = None
         try:
             self.engine: Engine = self._make_engine(echo)
         except (ArgumentError, NoSuchModuleError, ValueError):
@@ -121,6 +122,9 @@ class Database:
                                            "options": f"-c lock_timeout={lock_ms}"})
 
     def dispose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
         self.engine.dispose()
 
     # -- errors ---------------------------------------------------------------------------
@@ -144,7 +148,8 @@ class Database:
                     " LEFT JOIN pg_class c ON c.oid = l.relation"
                     " WHERE l.granted AND l.pid <> pg_backend_pid()"
                     " AND a.datname = current_database()"
-                    " AND l.mode NOT IN ('AccessShareLock', 'ExclusiveLock')"
+                    " AND l.locktype IN ('relation', 'tuple', 'advisory')"
+                    " AND l.mode <> 'AccessShareLock'"
                     " ORDER BY a.xact_start NULLS LAST LIMIT 1")).first()
         except Exception:  # noqa: BLE001 - only a better message is lost
             return None
@@ -220,6 +225,7 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on error."""
         conn = self._connect()
+        watched = None
         try:
             with conn.begin():
                 if self.is_sqlite:
@@ -228,6 +234,8 @@ class Database:
                     # "begin" event listener: any engine event makes every statement pay
                     # for event dispatch.)
                     self._begin_immediate(conn)
+                elif self.on_wait is not None:
+                    watched = self._watch(conn)
                 yield conn
                 if not self.is_sqlite:
                     conn.exec_driver_sql("SELECT nextval('recall_change')")
@@ -237,7 +245,21 @@ class Database:
             self._raise_failure(exc)
             raise
         finally:
+            if watched is not None:
+                self._watcher.done(watched)
             conn.close()
+
+    def _watch(self, conn: Connection) -> int | None:
+        """PostgreSQL: register this write with the watcher, which says "waiting" (once)
+        if it waits on a lock past WAIT_NOTICE_S. Costs nothing unless it waits."""
+        if self._watcher is None:
+            self._watcher = _LockWatcher(self, WAIT_NOTICE_S)
+        try:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+        except AttributeError:
+            return None
+        self._watcher.start(pid)
+        return pid
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -314,3 +336,51 @@ def copy_sqlite(src: str | Path, target: Path, *, busy_timeout_s: float = BUSY_T
             failure = failures.translate(exc, str(target), busy_s=busy_timeout_s)
             raise (failure or failures.Unavailable(f"cannot copy {src}")) from None
     return int(pages)
+
+
+class _LockWatcher:
+    """PostgreSQL has no busy handler: a thread looks, every quarter second, whether a write
+    that began more than ``after`` seconds ago waits on a lock (``pg_stat_activity``), and
+    then calls the database's ``on_wait`` once for it."""
+
+    def __init__(self, db: Database, after: float):
+        import threading
+
+        self.db = db
+        self.after = after
+        self.writes: dict[int, float] = {}  # backend pid -> when its write began
+        self.told: set[int] = set()
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="recall-lock-watch", daemon=True)
+        self.thread.start()
+
+    def start(self, pid: int) -> None:
+        self.writes[pid] = time.monotonic()
+
+    def done(self, pid: int) -> None:
+        self.writes.pop(pid, None)
+        self.told.discard(pid)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(0.25):
+            now = time.monotonic()
+            late = [pid for pid, began in list(self.writes.items())
+                    if now - began >= self.after and pid not in self.told]
+            if not late:
+                continue
+            try:
+                with self.db.engine.connect() as conn:
+                    waiting = set(conn.execute(text(
+                        "SELECT pid FROM pg_stat_activity WHERE pid = ANY(:p) "
+                        "AND wait_event_type = 'Lock'"), {"p": late}).scalars())
+            except Exception:  # noqa: BLE001 - only the notice is lost
+                continue
+            for pid in waiting:
+                if pid in self.writes and pid not in self.told:
+                    self.told.add(pid)
+                    if self.db.on_wait is not None:
+                        self.db.on_wait()

@@ -98,6 +98,13 @@ _PG_BUSY = {"55P03", "40P01", "57014"}  # lock not available, deadlock, statemen
 def _postgres(err, state: str | None, url: str, busy_s: float,
               holder: str | None) -> EnvironmentFailure | None:
     where = _where(url)
+    if state is None:  # refused before a session began: libpq's words are all there is
+        said = str(err).lower()
+        if "database" in said and "does not exist" in said:
+            state = "3D000"
+        elif "authentication failed" in said or "no password supplied" in said or \
+                "role" in said and "does not exist" in said:
+            state = "28000"
     if state in _PG_NOT_SET_UP:
         return NotSetUp()
     if state in _PG_BUSY:
