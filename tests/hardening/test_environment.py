@@ -16,7 +16,7 @@ import pytest
 from recall_tui.entry import main
 from tests.conftest import TEST_TOML, pg_admin_url, pg_problem
 
-from .conftest import NOW, error_of, j
+from .conftest import NOW
 
 
 def _run(config: Path, *args: str, capsys) -> tuple[int, dict | None, str]:
