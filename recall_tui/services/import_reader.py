@@ -1,8 +1,8 @@
 """Reading an import file (CSV, CSV.GZ, XLSX) strictly: every cell as text, and every way
 the file can be wrong said with its row number, never a driver's or a library's error.
 
-Refused, with the row (the header is row 1): malformed quoting (a quote inside an unquoted
-cell, a quote never closed), a cell that runs over a line break (an unbalanced quote that
+Refused, with the row (the header is row 1): malformed quoting (text after a closing
+quote, a quote never closed), a cell that runs over a line break (an unbalanced quote that
 would merge two rows into one), a row with more or fewer cells than the header, a
 duplicated column name in the header, a cell longer than ``MAX_CELL``. A file that is not
 what its name says (a truncated or non-gzip ``.gz``, a broken or disguised ``.xlsx``, a
@@ -167,8 +167,8 @@ def _csv_failure(p: Path, m, row: int | None, exc: Exception, gz: bool) -> BadIn
         elif "NUL" in what:
             en, vi = "a NUL character", "có ký tự NUL"
         else:
-            en, vi = ("malformed quoting (a quote inside an unquoted cell, or a quote never "
-                      "closed)"), "dấu ngoặc kép sai (trong ô không đóng ngoặc, hoặc không đóng)"
+            en, vi = ("malformed quoting (text after a closing quote, or a quote never "
+                      "closed)"), "dấu ngoặc kép sai (có chữ sau dấu đóng, hoặc không đóng)"
         return _file_error("import.csv", f"{p}: {at_vi}{vi}; sửa tệp.",
                            f"{p}: {at_en}{en}; fix the file.")
     return _file_error("import.read", f"Không đọc được {p}.", f"Cannot read {p}.")

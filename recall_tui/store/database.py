@@ -321,7 +321,11 @@ def copy_sqlite(src: str | Path, target: Path, *, busy_timeout_s: float = BUSY_T
             try:
                 out = sqlite3.connect(part)
                 try:
-                    source.backup(out, pages=1024)
+                    # All pages in one step: a step that meets a write made meanwhile by
+                    # another connection starts the copy again, so copying in small steps
+                    # under busy desks might never end. One step reads one snapshot (WAL:
+                    # writers go on meanwhile).
+                    source.backup(out, pages=-1)
                     pages = out.execute("PRAGMA page_count").fetchone()[0]
                     out.execute("PRAGMA journal_mode=DELETE")
                 finally:
