@@ -62,10 +62,10 @@ def private_dir(path: str | Path, *, field: str | None = None) -> Path:
     p = Path(path)
     missing = []
     q = p
-    while not q.exists() and q != q.parent:
-        missing.append(q)
-        q = q.parent
     try:
+        while not q.exists() and q != q.parent:
+            missing.append(q)
+            q = q.parent
         for d in reversed(missing):
             try:
                 d.mkdir(mode=PRIVATE_DIR)
@@ -91,9 +91,26 @@ def _final_mode(path: Path) -> int:
 
 
 def _refuse_folder(path: Path, field: str | None) -> None:
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except OSError as exc:  # a name too long, a loop of links
+        raise os_failure(exc, str(path), field=field) from None
+    if folder:
         raise os_failure(IsADirectoryError(errno.EISDIR, "is a folder"), str(path),
                          field=field)
+
+
+def kind_of(path: str | Path, *, field: str) -> str:
+    """"missing", "folder", "file" or "other" for a path a person gave; BadInput naming
+    ``field`` when the path itself is impossible (a name too long, a loop of links)."""
+    try:
+        if Path(path).is_dir():
+            return "folder"
+        if Path(path).is_file():
+            return "file"
+        return "other" if Path(path).exists() else "missing"
+    except OSError as exc:
+        raise os_failure(exc, str(path), field=field) from None
 
 
 @contextlib.contextmanager

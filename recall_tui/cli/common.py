@@ -164,6 +164,11 @@ class Runner:
                                                           on_wait=self.waiting))
         return self._ctx
 
+    def close(self) -> None:
+        """The command is over: its database connections go."""
+        if self._ctx is not None:
+            self._ctx.db.dispose()
+
     def waiting(self) -> None:
         """Another desk holds the database's write lock: say that we wait (stderr, even
         with --json: stdout stays one JSON document)."""
@@ -231,6 +236,8 @@ def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
                           "message": f"unexpected error: {type(exc).__name__} at {where}"},
                f"recall: lỗi không lường trước / unexpected error: {type(exc).__name__} at "
                f"{where}. Run again with RECALL_DEBUG=1 for details, and report it.")
+    finally:
+        r.close()
 
 
 MESSAGE_CAP = 600  # characters of one error message shown

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.errors import BadInput, Refused
+from ..files import kind_of
 from ..store import migrate, sqlite_files
 from .context import Context
 
@@ -56,10 +57,11 @@ def backup(ctx: Context, *, dest: str) -> BackupResult:
     """SQLite's online backup: readers and writers go on; the copy is one moment's state."""
     src = _sqlite_only(ctx, "backup")
     target = Path(dest)
-    if target.exists() and target.is_dir():
+    kind = kind_of(target, field="file")
+    if kind == "folder":
         raise BadInput("backup.dir", f"{dest} là một thư mục.", f"{dest} is a directory.",
                        field="file")
-    if target.exists() and os.path.realpath(target) == os.path.realpath(src):
+    if kind == "file" and os.path.realpath(target) == os.path.realpath(src):
         raise BadInput("backup.same", "Không sao lưu đè lên chính cơ sở dữ liệu.",
                        "The backup cannot be the database itself.", field="file")
     pages = ctx.db.backup_to(target)
@@ -70,10 +72,11 @@ def restore(ctx: Context, *, source: str, now: datetime, force: bool = False) ->
     """Replace the live SQLite database by the backup ``source`` (checked first)."""
     live = _sqlite_only(ctx, "restore")
     copy = Path(source)
-    if not copy.exists():
+    kind = kind_of(copy, field="backup")
+    if kind == "missing":
         raise BadInput("restore.missing", f"Không có tệp {source}.", f"No file {source}.",
                        field="backup")
-    if copy.is_dir():
+    if kind == "folder":
         raise BadInput("restore.dir", f"{source} là một thư mục.", f"{source} is a folder.",
                        field="backup")
     if os.path.exists(live) and os.path.realpath(copy) == os.path.realpath(live):

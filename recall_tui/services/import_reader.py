@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..core.errors import BadInput
 from ..core.text import excerpt
+from ..files import kind_of
 
 MAX_CELL = 10_000  # characters in one cell
 Rows = Iterator[tuple[int, dict[str, str]]]
@@ -41,9 +42,10 @@ def read_rows(path: str | Path, m) -> tuple[list[str], Rows]:
     """(header, rows as (row number, {column: text})): ``m`` is the mapping (its delimiter,
     encoding and sheet)."""
     p = Path(path)
-    if not p.exists():
+    kind = kind_of(p, field="file")
+    if kind == "missing":
         raise _file_error("import.file", f"Không có tệp {p}.", f"No file {p}.")
-    if p.is_dir():
+    if kind == "folder":
         raise _file_error("import.file", f"{p} là một thư mục, không phải tệp.",
                           f"{p} is a folder, not a file.")
     name = p.name.lower()
@@ -72,7 +74,11 @@ def _check_dialect(m) -> None:
 
 def _csv(p: Path, m, *, gz: bool) -> tuple[list[str], Rows]:
     _check_dialect(m)
-    raw = gzip.open(p, "rb") if gz else open(p, "rb")  # noqa: SIM115 - closed by rows()
+    try:
+        raw = gzip.open(p, "rb") if gz else open(p, "rb")  # noqa: SIM115 - closed by rows()
+    except OSError as exc:
+        raise _file_error("import.read", f"Không đọc được {p}: {exc.strerror}.",
+                          f"Cannot read {p}: {exc.strerror}.") from None
     stream = io.TextIOWrapper(raw, encoding=m.encoding, newline="")
     reader = csv.reader(stream, delimiter=m.delimiter, strict=True)
 

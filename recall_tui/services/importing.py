@@ -31,6 +31,7 @@ from ..core.errors import BadInput, DomainError
 from ..core.phones import normalise_phone
 from ..core.scheduling import lead_days
 from ..core.text import excerpt
+from ..files import kind_of
 from ..store import appointments as appt_repo
 from ..store import bulk, events
 from ..store import imports as repo
@@ -69,7 +70,7 @@ class ImportReport:
 
 def _mapping(path: str, kind: str) -> im.Mapping:
     p = Path(path)
-    if p.is_dir():
+    if kind_of(p, field="mapping") == "folder":
         raise BadInput("import.mapping", f"{p} là một thư mục, không phải tệp ánh xạ (.toml).",
                        f"{p} is a folder, not a mapping file (.toml).", field="mapping")
     try:
