@@ -71,3 +71,17 @@ def test_the_pdf_slip_shows_markup_as_written(recall, tmp_path):
     assert code == 0, err
     text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
     assert "[/]" in text and "**" in text and "<b>" in text
+
+
+def test_an_imported_name_with_markup_is_data_too(recall, tmp_path):
+    (tmp_path / "p.toml").write_text('kind = "patients"\n[columns]\nmrn = "MRN"\n'
+                                     'full_name = "Name"\n', encoding="utf-8")
+    (tmp_path / "p.csv").write_text('MRN,Name\nBV1,"Lê [/] Văn [bold]"\nBV2,Trần :pill:\n',
+                                    encoding="utf-8")
+    code, out, err = recall("import", "patients", str(tmp_path / "p.csv"), "--mapping",
+                            str(tmp_path / "p.toml"), "--now", NOW)
+    assert code == 0, err
+    code, out, err = recall("patient", "search", "le van")
+    assert code == 0 and "Lê [/] Văn [bold]" in out, err
+    code, out, err = recall("patient", "show", "BV2")
+    assert code == 0 and ":pill:" in out, err

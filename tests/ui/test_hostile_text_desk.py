@@ -71,3 +71,56 @@ async def test_a_control_character_typed_in_a_form_is_refused_naming_the_field(u
         await settle(app, pilot)
         assert app.screen is form and "at most 120" in screen_text(app).replace("tối đa", "at most")
     assert search(ui_ctx, query="vu thi mai") == []
+
+
+async def test_a_write_behind_another_desks_lock_says_it_waits_then_goes_through(ui_cfg,
+                                                                                  db_path):
+    import sqlite3
+    import threading
+
+    app = make_app(ui_cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another desk, mid-write
+        threading.Timer(2.0, other.rollback).start()
+        added = []
+        from recall_tui.services import patients
+
+        app.work(lambda ctx: patients.add(ctx, name="Lê Văn Chờ", now=NOW), added.append)
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if added:
+                break
+        await settle(app, pilot)
+        notes = " ".join(str(n.message) for n in app._notifications)
+        assert "Đang chờ một bàn khác" in notes
+        assert added and added[0].full_name == "Lê Văn Chờ"
+        other.close()
+
+
+async def test_a_write_that_waits_too_long_says_busy_naming_the_lock(ui_cfg, db_path,
+                                                                     monkeypatch):
+    import sqlite3
+
+    from recall_tui.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 1.5)
+    app = make_app(ui_cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            from recall_tui.services import patients
+
+            app.work(lambda ctx: patients.add(ctx, name="Lê Văn Chờ", now=NOW))
+            for _ in range(40):
+                await pilot.pause(0.1)
+                notes = " ".join(str(n.message) for n in app._notifications)
+                if "bận" in notes:
+                    break
+        finally:
+            other.rollback()
+            other.close()
+        assert "khoá ghi" in notes and "locked" not in notes and app.is_running
