@@ -24,7 +24,6 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from ..core.errors import DomainError, EnvironmentFailure, Unavailable
 from ..files import create_private
 from . import failures
-from .failures import DiskFull  # noqa: F401 - re-exported for services
 
 BUSY_TIMEOUT_S = 30.0  # how long a write waits for another desk's lock before giving up
 WAIT_NOTICE_S = 1.0  # after this long, the person is told we are waiting (``on_wait``)

@@ -14,13 +14,6 @@ from ..core.errors import Busy, DiskFull, EnvironmentFailure, NotSetUp, Unavaila
 from ..files import os_failure
 
 
-class SchemaProblem(EnvironmentFailure):
-    """The database's schema is not one this recall can use (newer, or not made by recall)."""
-
-    def __init__(self, code: str, vi: str, en: str, details: dict | None = None):
-        super().__init__(code, vi, en, details=details)
-
-
 def shown_url(url: str) -> str:
     """The database URL without its password (user and host kept)."""
     if "://" not in url:
