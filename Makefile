@@ -10,7 +10,7 @@ DEMO_DB := data/demo.db
 # PostgreSQL for the storage tests: used whenever it answers (CI makes sure it does).
 export RECALL_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint demo screens bench bench-desk bench-his clean venv
+.PHONY: run test lint demo screens bench bench-desk bench-his clean venv fuzz
 
 venv: $(STAMP)
 
@@ -38,6 +38,12 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The fuzz test of `make test`, much longer and with a random seed (prints its counts).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	RECALL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -s -p no:cacheprovider \
+		tests/hardening/test_fuzz.py
 
 screens: $(STAMP)
 	$(PY) -m recall_tui.ui.screenshots --config recall.toml screens

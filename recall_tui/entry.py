@@ -33,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return launch(desk.get("config"), now=desk.get("now"))
     from .cli.app import app
+    from .cli.common import guard_args
 
+    refused = guard_args(args)
+    if refused is not None:
+        return refused
     try:
         app(args=args, prog_name="recall", standalone_mode=True)
     except SystemExit as exc:

@@ -1,4 +1,4 @@
-"""`recall init`, `demo`, `config check`, `sweep`, `backup`."""
+"""`recall init`, `demo`, `config check`, `sweep`, `backup`, `restore`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def init(json_: JsonOpt = False, config: ConfigOpt = None):
     from ..services import setup
 
     with run(json_, config) as r:
-        res = setup.init(r.ctx)
+        res = setup.init(r.raw_ctx)
         r.done(res, lambda x: typer.echo(
             f"Database ready (schema {x.before or 'new'} → {x.after}); "
             f"{x.clinics} clinics, {x.doctors} doctors."))
@@ -24,7 +24,7 @@ def init(json_: JsonOpt = False, config: ConfigOpt = None):
 
 def demo(patients: Annotated[int, typer.Option(min=1, max=2_000_000)] = 400,
          days: Annotated[int, typer.Option(min=1, max=3650, help="Days of history.")] = 120,
-         seed: Annotated[int, typer.Option()] = 7,
+         seed: Annotated[int, typer.Option(min=-(2**63), max=2**63 - 1)] = 7,
          json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
     """Fill the database with a realistic Vietnamese clinic (runs init first)."""
     from ..core.errors import Refused
@@ -32,7 +32,7 @@ def demo(patients: Annotated[int, typer.Option(min=1, max=2_000_000)] = 400,
     from ..services import setup
 
     with run(json_, config) as r:
-        setup.init(r.ctx)
+        setup.init(r.raw_ctx)
         if demo_svc.has_data(r.ctx):
             raise Refused("demo.not_empty", "Cơ sở dữ liệu đã có bệnh nhân; dùng tệp mới.",
                           "The database already has patients; use a new file.")
@@ -82,5 +82,25 @@ def backup(file: Annotated[str, typer.Argument(help="Where to write the copy.")]
     from ..services import backup as svc
 
     with run(json_, config) as r:
-        res = svc.backup(r.ctx, dest=file)
+        res = svc.backup(r.raw_ctx, dest=file)
         r.done(res, lambda x: typer.echo(f"Backup written: {x.path} ({x.bytes:,} bytes)."))
+
+
+def restore(file: Annotated[str, typer.Argument(help="The backup to restore.")],
+            force: Annotated[bool, typer.Option(
+                "--force", help="Restore even while a desk is writing.")] = False,
+            json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
+    """Replace the SQLite database by a backup: the copy is checked first, the database it
+    replaces is kept beside it (NAME.before-restore-…). PostgreSQL: pg_restore (README)."""
+    from ..services import backup as svc
+
+    with run(json_, config) as r:
+        res = svc.restore(r.raw_ctx, source=file, now=r.now(now), force=force)
+
+        def human(x) -> None:
+            typer.echo(f"Restored {x.database} from {x.restored_from} (schema {x.revision}"
+                       + (f", upgraded to {x.upgraded_to}" if x.upgraded_to else "") + ").")
+            if x.kept_aside:
+                typer.echo(f"The database it replaced is kept as {x.kept_aside}.")
+
+        r.done(res, human)

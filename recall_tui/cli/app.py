@@ -29,7 +29,7 @@ def root(ctx: typer.Context,
 app.add_typer(patients.app, name="patient")
 app.add_typer(booking.orders_app, name="order")
 app.add_typer(admin.config_app, name="config")
-for fn in (admin.init, admin.demo, admin.sweep, admin.backup, views.today, views.sessions,
+for fn in (admin.init, admin.demo, admin.sweep, admin.backup, admin.restore, views.today, views.sessions,
            booking.book, booking.confirm, booking.cancel, booking.reschedule, booking.checkin,
            booking.noshow, booking.undo):
     app.command(fn.__name__.rstrip("_"))(fn)

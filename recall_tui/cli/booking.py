@@ -59,7 +59,8 @@ def book(patient: Annotated[str | None, typer.Option(help="The patient's MRN.")]
          session: Annotated[str | None, typer.Option(help="morning | afternoon | evening.")] = None,
          doctor: Annotated[str | None, typer.Option(help="Doctor code, when sessions differ.")] = None,
          time_: Annotated[str | None, typer.Option("--time", help="Time, for timed sessions.")] = None,
-         order: Annotated[int | None, typer.Option(help="The order this booking fulfils.")] = None,
+         order: Annotated[int | None, typer.Option(
+             min=1, max=2**31 - 1, help="The order this booking fulfils.")] = None,
          suggest: Annotated[bool, typer.Option(help="Book the suggested session of --order.")] = False,
          overbook: Annotated[bool, typer.Option(help="Past capacity (manager; needs --reason).")] = False,
          reason: Annotated[str | None, typer.Option(help="Why overbooking.")] = None,

@@ -21,7 +21,7 @@ import typer
 
 from ..config import Config, ConfigError, load
 from ..core import parse
-from ..core.errors import DomainError
+from ..core.errors import BadInput, DomainError
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 NowOpt = Annotated[str | None, typer.Option(
@@ -105,6 +105,7 @@ class Runner:
         self.config_path = config_path or _global_config["path"]
         self._cfg: Config | None = None
         self._ctx = None
+        self._checked = False
 
     @property
     def cfg(self) -> Config:
@@ -114,11 +115,34 @@ class Runner:
 
     @property
     def ctx(self):
+        """The context, its database checked first (set up by this recall, up to date)."""
+        ctx = self.raw_ctx
+        if not self._checked:
+            from ..services.setup import check_schema
+
+            check_schema(ctx)
+            self._checked = True
+        return ctx
+
+    @property
+    def raw_ctx(self):
+        """The context without the schema check: for init, demo and restore."""
         if self._ctx is None:
             from ..services.context import open_context
 
-            self._ctx = open_context(self.cfg)
+            self._ctx = open_context(self.cfg, on_wait=self.waiting)
         return self._ctx
+
+    def close(self) -> None:
+        """The command is over: its database connections go."""
+        if self._ctx is not None:
+            self._ctx.db.dispose()
+
+    def waiting(self) -> None:
+        """Another desk holds the database's write lock: say that we wait (stderr, even
+        with --json: stdout stays one JSON document)."""
+        typer.secho("Đang chờ một bàn khác… / Waiting for another desk…", err=True,
+                    fg=typer.colors.YELLOW)
 
     def now(self, raw: str | None) -> datetime:
         return parse_now(raw, self.cfg)
@@ -142,6 +166,9 @@ class Runner:
         sys.stdout.flush()  # a reader that went away (`| head`) is met inside the run
 
     def fail(self, code: int, err: dict, human: str) -> None:
+        # A message quotes at most an excerpt of what was typed; this is the last guard.
+        human = _capped(human)
+        err = {k: _capped(v) if isinstance(v, str) else v for k, v in err.items()}
         if self.json:
             sys.stdout.write(json.dumps({"error": err}, ensure_ascii=False) + "\n")
         else:
@@ -174,5 +201,72 @@ def run(json_mode: bool, config_path: str | None) -> Iterator[Runner]:
 
         if os.environ.get("RECALL_DEBUG"):
             raise
-        r.fail(EXIT_ENV, {"code": "internal", "field": None, "message": str(exc)},
-               f"recall: unexpected error: {exc.__class__.__name__}: {exc}")
+        # Never the exception's text: a driver's holds the SQL and its parameters (names,
+        # phone numbers, instructions). Its kind and where it happened say enough for a
+        # report; RECALL_DEBUG=1 shows the traceback.
+        where = _where(exc)
+        r.fail(EXIT_ENV, {"code": "internal", "field": None,
+                          "message": f"unexpected error: {type(exc).__name__} at {where}"},
+               f"recall: lỗi không lường trước / unexpected error: {type(exc).__name__} at "
+               f"{where}. Run again with RECALL_DEBUG=1 for details, and report it.")
+    finally:
+        r.close()
+
+
+MESSAGE_CAP = 600  # characters of one error message shown
+
+
+def _capped(text: str) -> str:
+    return text if len(text) <= MESSAGE_CAP else text[:MESSAGE_CAP] + "…"
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of recall's own code where ``exc`` was raised: module:line."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "recall_tui" in f.filename] or frames
+    if not ours:
+        return "?"
+    f = ours[-1]
+    name = f.filename.rsplit("recall_tui/", 1)[-1]
+    return f"{name}:{f.lineno}"
+
+
+def guard_args(args: list[str]) -> int | None:
+    """The command line's edge: no argument may hold a control character (ESC, NUL, bidi
+    overrides, bytes that are not UTF-8) or be longer than its field allows. The option is
+    named; the exit code is returned (None: all good) after the message is printed."""
+    from ..core import text
+
+    option = "argument"
+    try:
+        for arg in args:
+            if arg.startswith("--") and len(arg) > 2:
+                name, eq, value = arg.partition("=")
+                option = name[2:]
+                if not eq:
+                    text.check(name, "option", 100)
+                    continue
+                text.check(value, option)
+                option = "argument"
+            else:
+                text.check(arg, option)
+                option = "argument"
+    except BadInput as exc:
+        r = Runner("--json" in args, None)
+        lang = "vi"
+        try:
+            r.fail(exc.exit_code, exc.as_dict("en" if "--json" in args else lang),
+                   f"{exc.message('vi')} / {exc.message('en')}")
+        except typer.Exit as done:
+            return int(done.exit_code)
+    return None
+
+
+def console(*, stderr: bool = False):
+    """A Rich console that shows text as written: no markup (a name such as "Lê [/] Văn"
+    or "[bold]" is data), no emoji codes (":pill:"), no highlighting."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_BAD_INPUT, ConfigOpt, JsonOpt, NowOpt, run
+from .common import EXIT_BAD_INPUT, ConfigOpt, JsonOpt, NowOpt, console, run
 
 import_app = typer.Typer(help="Import patients or appointment history (CSV, CSV.GZ, XLSX), "
                          "the hospital's follow-up slips (XML), FHIR bundles.",
@@ -22,11 +22,10 @@ def _progress(quiet: bool):
     """A rich progress bar on stderr (not with --json)."""
     if quiet:
         return None, None
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                   TimeElapsedColumn(), console=console(stderr=True), transient=True)
     tasks: dict[str, int] = {}
 
     def update(phase: str, done: int, total: int) -> None:

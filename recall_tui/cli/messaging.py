@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..core.privacy import mask_recipient, redact
 from .common import ConfigOpt, JsonOpt, NowOpt, run
 
 log = logging.getLogger("recall.daemon")
@@ -16,11 +17,13 @@ log = logging.getLogger("recall.daemon")
 def remind(dry_run: Annotated[bool, typer.Option(
                "--dry-run", help="Show what is due; send nothing, change nothing.")] = False,
            limit: Annotated[int | None, typer.Option(
-               min=1, help="Send at most this many messages in this run.")] = None,
+               min=1, max=1_000_000, help="Send at most this many messages in this run.")] = None,
            json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
     """Send the confirmations and reminders that are due, once, and exit (for cron)."""
     from ..services import messaging
+    from .logs import setup
 
+    setup(logging.WARNING)  # a channel's trouble, redacted, on stderr
     with run(json_, config) as r:
         channels = {} if dry_run else messaging.build_channels(r.cfg, os.environ)
         res = messaging.remind(r.ctx, now=r.now(now), channels=channels, dry_run=dry_run,
@@ -34,7 +37,7 @@ def _show_remind(res) -> None:
         return
     if res.dry_run:
         for i in res.items:
-            typer.echo(f"would send  {i.key:<28} {i.channel:<6} {i.recipient}")
+            typer.echo(f"would send  {i.key:<28} {i.channel:<6} {mask_recipient(i.recipient)}")
         typer.echo(f"{len(res.items)} message(s) due.")
         return
     if res.no_channels:
@@ -43,7 +46,7 @@ def _show_remind(res) -> None:
         return
     for i in res.items:
         if i.result != "sent":
-            typer.echo(f"{i.result:<10} {i.key:<28} {i.channel:<6} {i.detail}")
+            typer.echo(redact(f"{i.result:<10} {i.key:<28} {i.channel:<6} {i.detail}"))
     typer.echo(f"Sent {res.sent}; retry later {res.retried}; next channel {res.fell_over}; "
                f"failed {res.failed}; cancelled {res.cancelled}; expired {res.expired}; "
                f"no-shows marked {res.no_shows}.")
@@ -74,8 +77,9 @@ def daemon(every: Annotated[int, typer.Option(
            config: ConfigOpt = None):
     """Send due reminders (and mark no-shows) every minute, back up nightly; logs what it
     does; stops cleanly on SIGTERM or Ctrl-C."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .logs import setup
+
+    setup(logging.INFO)
     with run(False, config) as r:
         _serve(r, every=every, backup_at=backup_at, backup_dir=backup_dir)
 

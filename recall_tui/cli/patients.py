@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..core.errors import BadInput
-from .common import ConfigOpt, JsonOpt, NowOpt, parse_date, run
+from ..core.text import excerpt
+from .common import ConfigOpt, JsonOpt, NowOpt, console, parse_date, run
 
 app = typer.Typer(help="Patients: register, correct, find.", no_args_is_help=True)
 
@@ -36,8 +37,8 @@ def _consent(raw: list[str] | None) -> dict[str, bool] | None:
     for item in raw:
         k, sep, v = item.partition("=")
         if not sep or v.lower() not in ("yes", "no", "1", "0", "true", "false"):
-            raise BadInput("consent.invalid", f"Đồng ý không hợp lệ: {item!r} (vd. sms=no).",
-                           f"Consent must look like sms=no or zalo=yes: {item!r}.",
+            raise BadInput("consent.invalid", f"Đồng ý không hợp lệ: {excerpt(item)} (vd. sms=no).",
+                           f"Consent must look like sms=no or zalo=yes: {excerpt(item)}.",
                            field="consent")
         out[k.strip().lower()] = v.lower() in ("yes", "1", "true")
     return out
@@ -48,9 +49,9 @@ def _split(raw: str | None) -> list[str] | None:
 
 
 def _show_card(card) -> None:
-    c = Console()
-    c.print(f"[bold]{card.full_name}[/]  MRN [cyan]{card.mrn}[/]  "
-            f"{card.born}  {card.sex or ''}")
+    c = console()
+    c.print(Text.assemble((card.full_name, "bold"), "  MRN ", (card.mrn, "cyan"),
+                          f"  {card.born}  {card.sex or ''}"))
     for p in card.phones:
         who = "" if p["label"] == "self" else f" ({p['label']}{': ' + p['name'] if p['name'] else ''})"
         c.print(f"  ☎ {p['display']}{who}")
@@ -148,7 +149,7 @@ def show(mrn: Annotated[str, typer.Argument(help="The patient's MRN.")],
             for a in f.appointments:
                 t.add_row(display_code(a.code), a.day.strftime("%d/%m/%Y"), a.part,
                           str(a.queue_no), a.clinic_code, a.status)
-            Console().print(t)
+            console().print(t)
             t = Table(title="Chỉ định tái khám / Follow-up orders", show_lines=False)
             for col in ("Số", "PK", "Ngày hẹn", "Hiệu lực", "Chuỗi", "Trạng thái", "Dặn dò"):
                 t.add_column(col)
@@ -158,7 +159,7 @@ def show(mrn: Annotated[str, typer.Argument(help="The patient's MRN.")],
                           o.target_date.strftime("%d/%m/%Y"),
                           f"{o.earliest:%d/%m/%Y}–{o.latest:%d/%m/%Y}", series,
                           order_status_text(o.status), o.instructions or "")
-            Console().print(t)
+            console().print(t)
             for e in f.events[:10]:
                 typer.echo(f"  {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.kind} "
                            f"{(e.from_state or '') + '→' + (e.to_state or '') if e.to_state else ''}")
@@ -185,6 +186,6 @@ def search(query: Annotated[str, typer.Argument(help="Name (no accents needed), 
                 t.add_column(col)
             for h in hits:
                 t.add_row(h.mrn, h.full_name, h.born, h.phone)
-            Console().print(t)
+            console().print(t)
 
         r.done(hits, human)

@@ -41,8 +41,9 @@ def _write_csv(res) -> None:
 
 
 def _human(res) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from .common import console as plain_console
 
     h = res.headline
     period = f"{res.start or '…'} → {res.end or '…'}"
@@ -60,7 +61,7 @@ def _human(res) -> None:
               "–" if h.lead_mean_days is None else f"{h.lead_mean_days:.1f} ngày/days")
     t.add_row("Tỉ lệ lấp đầy / utilisation", h.utilisation.pct() if h.utilisation else "–")
     t.add_row("Tái khám đúng hẹn / adherence", h.adherence.pct() if h.adherence else "–")
-    console = Console()
+    console = plain_console()
     console.print(t)
     if res.by:
         extra = res.by in ("clinic", "doctor", "month", "weekday", "session", "icd",

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..core.calendar import Part
 from ..core.lifecycle import STATUS_VI, Status
-from .common import ConfigOpt, JsonOpt, NowOpt, parse_date, run
+from ..core.text import excerpt
+from .common import ConfigOpt, JsonOpt, NowOpt, console, parse_date, run
 
 
 def today(date_: Annotated[str | None, typer.Option("--date", help="Another day.")] = None,
@@ -48,7 +49,7 @@ def today(date_: Annotated[str | None, typer.Option("--date", help="Another day.
             for x in d.rows:
                 t.add_row(x.clinic, Part(x.part).vi, str(x.queue_no), x.display_code, x.mrn,
                           x.patient, x.phone, STATUS_VI[Status(x.status)], x.reminder)
-            Console().print(t)
+            console().print(t)
 
         r.done(d, human)
 
@@ -56,8 +57,8 @@ def today(date_: Annotated[str | None, typer.Option("--date", help="Another day.
 def _bad_status(status: str):
     from ..core.errors import BadInput
 
-    raise BadInput("status.invalid", f"Trạng thái không hợp lệ: {status!r}.",
-                   f"Unknown status {status!r} ({', '.join(s.value for s in Status)}).",
+    raise BadInput("status.invalid", f"Trạng thái không hợp lệ: {excerpt(status)}.",
+                   f"Unknown status {excerpt(status)} ({', '.join(s.value for s in Status)}).",
                    field="status")
 
 
@@ -90,7 +91,7 @@ def sessions(clinic: Annotated[str | None, typer.Option(help="One clinic.")] = N
             for x in lst:
                 t.add_row(f"{x.day:%a %d/%m}", x.clinic, x.doctor or "", Part(x.part).vi,
                           f"{x.starts:%H:%M}–{x.ends:%H:%M}", str(x.booked), str(x.capacity),
-                          f"[red]NGHỈ: {x.closed_reason}[/]" if x.closed_reason else "")
-            Console().print(t)
+                          Text(f"NGHỈ: {x.closed_reason}", style="red") if x.closed_reason else "")
+            console().print(t)
 
         r.done(lst, human)

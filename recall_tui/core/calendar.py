@@ -21,6 +21,7 @@ class Part(enum.StrEnum):
     @classmethod
     def parse(cls, raw: str) -> Part:
         from .errors import BadInput
+        from .text import excerpt
 
         key = (raw or "").strip().lower()
         aliases = {
@@ -32,8 +33,8 @@ class Part(enum.StrEnum):
         }
         if key not in aliases:
             raise BadInput("part.invalid",
-                           f"Buổi khám không hợp lệ: {raw!r} (sáng, chiều hoặc tối).",
-                           f"Not a session part: {raw!r} (morning, afternoon or evening).",
+                           f"Buổi khám không hợp lệ: {excerpt(raw)} (sáng, chiều hoặc tối).",
+                           f"Not a session part: {excerpt(raw)} (morning, afternoon or evening).",
                            field="session")
         return aliases[key]
 

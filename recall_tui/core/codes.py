@@ -11,6 +11,7 @@ look-alikes (O -> 0, I/L -> 1).
 from __future__ import annotations
 
 from .errors import BadInput
+from .text import excerpt
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _INDEX = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -69,11 +70,11 @@ def parse_code(raw: str, *, field: str = "code") -> str:
     """The canonical code (7 characters, no dash) of a typed one, or BadInput."""
     text = (raw or "").strip().upper().replace("-", "").replace(" ", "").translate(_LOOKALIKE)
     if len(text) != DATA_LEN + 1 or not all(c in _INDEX for c in text):
-        raise BadInput("code.malformed", f"Mã lịch hẹn không đúng dạng: {raw!r}.",
-                       f"Not an appointment code: {raw!r}.", field=field)
+        raise BadInput("code.malformed", f"Mã lịch hẹn không đúng dạng: {excerpt(raw)}.",
+                       f"Not an appointment code: {excerpt(raw)}.", field=field)
     if not is_valid(text):
-        raise BadInput("code.check", f"Mã lịch hẹn sai (ký tự kiểm tra): {raw!r}.",
-                       f"Appointment code fails its check character: {raw!r}.", field=field)
+        raise BadInput("code.check", f"Mã lịch hẹn sai (ký tự kiểm tra): {excerpt(raw)}.",
+                       f"Appointment code fails its check character: {excerpt(raw)}.", field=field)
     return text
 
 

@@ -76,11 +76,23 @@ class NotSetUp(EnvironmentFailure):
 class Busy(EnvironmentFailure):
     """Another desk or job held the write lock for longer than we wait."""
 
-    def __init__(self, waited_s: float, holder: str = "another desk or job"):
+    def __init__(self, waited_s: float, holder: str = "another desk or job",
+                 lock: str = "the write lock", lock_vi: str = "khoá ghi"):
         super().__init__(
             "db.busy",
-            f"Cơ sở dữ liệu đang bận ({holder} giữ khoá ghi) sau {waited_s:.0f} giây chờ; "
+            f"Cơ sở dữ liệu đang bận ({holder} giữ {lock_vi}) sau {waited_s:.0f} giây chờ; "
             "thử lại sau ít phút.",
-            f"The database is busy ({holder} holds the write lock) after waiting "
+            f"The database is busy ({holder} holds {lock}) after waiting "
             f"{waited_s:.0f} s; try again in a few minutes.",
-            details={"waited_s": round(waited_s, 1), "holder": holder})
+            details={"waited_s": round(waited_s, 1), "holder": holder, "lock": lock})
+
+
+class DiskFull(EnvironmentFailure):
+    """The disk (the database's, or where a file goes) is full: nothing was written."""
+
+    def __init__(self, where: str = "the database"):
+        super().__init__(
+            "disk.full",
+            f"Đĩa đầy ({where}): không ghi gì cả. Giải phóng dung lượng rồi thử lại.",
+            f"The disk is full ({where}): nothing was written. Free some space and try again.",
+            details={"where": where})

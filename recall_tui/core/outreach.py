@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .errors import BadInput, Refused
+from .text import excerpt
 
 
 class Outcome(enum.StrEnum):
@@ -70,8 +71,8 @@ def parse_outcome(raw: str) -> Outcome:
         return Outcome((raw or "").strip().lower())
     except ValueError:
         names = ", ".join(o.value for o in Outcome)
-        raise BadInput("outcome.invalid", f"Kết quả cuộc gọi không hợp lệ: {raw!r} ({names}).",
-                       f"Unknown call outcome {raw!r} ({names}).", field="outcome") from None
+        raise BadInput("outcome.invalid", f"Kết quả cuộc gọi không hợp lệ: {excerpt(raw)} ({names}).",
+                       f"Unknown call outcome {excerpt(raw)} ({names}).", field="outcome") from None
 
 
 def unreached_days(attempts: Iterable[tuple[date, str]]) -> set[date]:

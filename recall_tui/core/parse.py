@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from .errors import BadInput
 from .text import clean, fold
 
-MIN_YEAR, MAX_YEAR = 1900, 2100
+MIN_YEAR, MAX_YEAR = 1900, 2199  # dates and instants recall takes at all
 MAX_INTERVAL_DAYS = 3 * 366  # a follow-up further than three years away is a typo
 MAX_SERIES = 120
 
@@ -217,8 +217,8 @@ def _bad_date(raw: str, field: str) -> BadInput:
                     "today, +3).", field=field)
 
 
-def _day(y: int, m: int, d: int, raw: str, field: str) -> date:
-    if y < 100:
+def _day(y: int, m: int, d: int, raw: str, field: str, *, short_year: bool = False) -> date:
+    if short_year:  # "1/12/26"
         y += 2000
     if not MIN_YEAR <= y <= MAX_YEAR:
         raise _bad_date(raw, field)
@@ -265,7 +265,8 @@ def parse_date(raw: str | None, *, field: str = "date", today: date | None = Non
         return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw, field)
     m = _DMY.fullmatch(s)
     if m:
-        return _day(int(m.group(3)), int(m.group(2)), int(m.group(1)), raw, field)
+        return _day(int(m.group(3)), int(m.group(2)), int(m.group(1)), raw, field,
+                    short_year=len(m.group(3)) == 2)
     m = _DM.fullmatch(s)
     if m and today is not None:
         d = _day(today.year, int(m.group(2)), int(m.group(1)), raw, field)

@@ -12,6 +12,7 @@ import re
 import phonenumbers
 
 from .errors import BadInput
+from .text import excerpt
 
 # Operator prefix changes of 2018 (Ministry of Information and Communications):
 # old 11-digit prefix (without the leading 0) -> new 10-digit prefix (without the 0).
@@ -94,8 +95,8 @@ def normalise_phone(raw: str, *, region: str = "VN", field: str = "phone") -> st
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         raise BadInput(
             "phone.invalid",
-            f"Số điện thoại không hợp lệ: {text!r}.",
-            f"Not a valid phone number: {text!r}.",
+            f"Số điện thoại không hợp lệ: {excerpt(text)}.",
+            f"Not a valid phone number: {excerpt(text)}.",
             field=field,
         )
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

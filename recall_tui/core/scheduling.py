@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from .calendar import Calendar, Part
 from .errors import BadInput, Refused
@@ -165,3 +165,30 @@ def suggest(candidates: Iterable[Candidate], *, target: date, window: Window,
     pool = preferred or usable
     return min(pool, key=lambda c: (c.load, abs((c.day - target).days), c.day, c.part.order,
                                     c.key))
+
+
+BOOKING_HORIZON_DAYS = 731  # an appointment is booked at most two years ahead
+ORDER_HORIZON_YEARS = 10  # a follow-up order's target at most ten years ahead
+
+
+def check_horizon(day: date, today: date, *, field: str = "date") -> None:
+    """Refuse a booking further ahead than BOOKING_HORIZON_DAYS (a typo such as +9999
+    would book in 2054)."""
+    last = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    if day > last:
+        raise Refused("date.horizon",
+                      f"Chỉ đặt lịch trong vòng 2 năm (đến {last:%d/%m/%Y}); "
+                      f"{day:%d/%m/%Y} quá xa.",
+                      f"Appointments are booked at most two years ahead (until "
+                      f"{last.isoformat()}); {day.isoformat()} is too far.", field=field,
+                      details={"last": last.isoformat()})
+
+
+def check_order_horizon(target: date, today: date, *, field: str = "target") -> None:
+    """Refuse an order whose target is more than ORDER_HORIZON_YEARS ahead."""
+    if target > add_months(today, 12 * ORDER_HORIZON_YEARS):
+        raise Refused("order.horizon",
+                      f"Ngày tái khám quá xa ({target:%d/%m/%Y}): tối đa "
+                      f"{ORDER_HORIZON_YEARS} năm.",
+                      f"The target date {target.isoformat()} is too far ahead: at most "
+                      f"{ORDER_HORIZON_YEARS} years.", field=field)

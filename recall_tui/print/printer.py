@@ -11,11 +11,13 @@ socket error.
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from recall_tui.core.errors import DomainError
+from recall_tui.core.text import excerpt
 
 DEFAULT_PORT = 9100
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each send
@@ -38,8 +40,8 @@ def send_to_printer(data: bytes, uri: str, *, timeout: float = DEFAULT_TIMEOUT) 
     else:
         raise PrintError(
             "print.bad_uri",
-            f"Địa chỉ máy in không hợp lệ: {uri!r} (dùng tcp://máy:9100 hoặc file:/dev/usb/lp0).",
-            f"Not a printer address: {uri!r} (use tcp://host:9100 or file:/dev/usb/lp0).",
+            f"Địa chỉ máy in không hợp lệ: {excerpt(uri)} (dùng tcp://máy:9100 hoặc file:/dev/usb/lp0).",
+            f"Not a printer address: {excerpt(uri)} (use tcp://host:9100 or file:/dev/usb/lp0).",
             field="printer",
         )
 
@@ -53,8 +55,8 @@ def _send_tcp(data: bytes, uri: str, parts: SplitResult, timeout: float) -> None
     if not host or port is None:
         raise PrintError(
             "print.bad_uri",
-            f"Địa chỉ máy in không hợp lệ: {uri!r} (dùng tcp://máy:9100).",
-            f"Not a printer address: {uri!r} (use tcp://host:9100).",
+            f"Địa chỉ máy in không hợp lệ: {excerpt(uri)} (dùng tcp://máy:9100).",
+            f"Not a printer address: {excerpt(uri)} (use tcp://host:9100).",
             field="printer",
         )
     where = f"{host}:{port}"
@@ -79,8 +81,8 @@ def _send_tcp(data: bytes, uri: str, parts: SplitResult, timeout: float) -> None
     except socket.gaierror as exc:
         raise PrintError(
             "print.unknown_host",
-            f"Không tìm thấy máy in {host!r} trên mạng.",
-            f"Printer host {host!r} not found.",
+            f"Không tìm thấy máy in {excerpt(host)} trên mạng.",
+            f"Printer host {excerpt(host)} not found.",
             details={"uri": uri},
         ) from exc
     except OSError as exc:
@@ -94,7 +96,9 @@ def _send_tcp(data: bytes, uri: str, parts: SplitResult, timeout: float) -> None
 
 def _write_file(data: bytes, path: Path) -> None:
     try:
-        with path.open("wb") as out:
+        # A device (/dev/usb/lp0) as it is; a file made here is private (0600).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
             out.write(data)
     except OSError as exc:
         raise PrintError(

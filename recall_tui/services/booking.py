@@ -270,7 +270,7 @@ def cancel(ctx: Context, *, code: str, by: str, reason: str, now: datetime,
     if by not in CANCELLED_BY:
         raise BadInput("cancel.by", "Người huỷ phải là bệnh nhân (patient) hoặc phòng khám "
                        "(clinic).", "Cancelled by must be patient or clinic.", field="by")
-    why = text.clean(reason)
+    why = text.clean(reason, "reason")
     if not why:
         raise BadInput("cancel.reason", "Cần ghi lý do huỷ.", "A cancellation needs a reason.",
                        field="reason")
@@ -283,7 +283,7 @@ def cancel(ctx: Context, *, code: str, by: str, reason: str, now: datetime,
 
 def entered_in_error(ctx: Context, *, code: str, reason: str, now: datetime,
                      within=None) -> Moved:
-    why = text.clean(reason)
+    why = text.clean(reason, "reason")
     if not why:
         raise BadInput("reason.missing", "Cần ghi lý do.", "A reason is needed.", field="reason")
     with writing(ctx, within) as conn:
@@ -307,7 +307,7 @@ def reschedule(ctx: Context, *, code: str, day: date, part: Part | str, now: dat
         steps.check_time(spec, at_time)
         p = patient_repo.by_id(conn, appt.patient_id)
         steps.leave_place(conn, ctx, appt, Action.RESCHEDULE, by=None,
-                          reason=text.clean(reason) or "reschedule", now=now, notice=None)
+                          reason=text.clean(reason, "reason") or "reschedule", now=now, notice=None)
         placed = steps.place(conn, ctx, patient=p, spec=spec, at_time=at_time,
                              order_id=appt.order_id, overbook=overbook,
                              overbook_reason=overbook_reason, source=appt.source,

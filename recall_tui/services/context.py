@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from ..config import Config
 from ..core.calendar import Calendar, YearlyHolidays
 from ..core.errors import BadInput, NotFound, Refused
+from ..core.text import excerpt
 from ..store import clinics as clinic_repo
 from ..store.database import Database
 from ..store.holiday_cache import vietnam_year_cached
@@ -55,8 +56,8 @@ class Context:
         cid = self._ids[0].get((code or "").strip().upper()) or self._ids[0].get(code)
         if cid is None:
             known = ", ".join(c.code for c in self.cfg.clinics) or "none"
-            raise NotFound("clinic.unknown", f"Không có phòng khám {code!r} (có: {known}).",
-                           f"No clinic {code!r} (known: {known}).", field=field_name)
+            raise NotFound("clinic.unknown", f"Không có phòng khám {excerpt(code)} (có: {known}).",
+                           f"No clinic {excerpt(code)} (known: {known}).", field=field_name)
         return cid
 
     def clinic_code(self, cid: int) -> str:
@@ -68,8 +69,8 @@ class Context:
         did = self._ids[1].get(code.strip().upper()) or self._ids[1].get(code)
         if did is None:
             known = ", ".join(d.code for d in self.cfg.doctors) or "none"
-            raise NotFound("doctor.unknown", f"Không có bác sĩ {code!r} (có: {known}).",
-                           f"No doctor {code!r} (known: {known}).", field=field_name)
+            raise NotFound("doctor.unknown", f"Không có bác sĩ {excerpt(code)} (có: {known}).",
+                           f"No doctor {excerpt(code)} (known: {known}).", field=field_name)
         return did
 
     def doctor_code(self, did: int | None) -> str | None:
@@ -124,8 +125,10 @@ def writing(ctx: Context, within=None):
         yield conn
 
 
-def open_context(cfg: Config, *, light: bool = False, actor: str | None = None) -> Context:
+def open_context(cfg: Config, *, light: bool = False, actor: str | None = None,
+                 on_wait=None) -> Context:
     """The context of an entry point: its database opened from the configuration
-    (``light``: a desk's small pool and caches)."""
+    (``light``: a desk's small pool and caches; ``on_wait``: called once when a write
+    waits for another desk's lock)."""
     kw = {"actor": actor} if actor else {}
-    return Context(cfg=cfg, db=Database(cfg.database_url, light=light), **kw)
+    return Context(cfg=cfg, db=Database(cfg.database_url, light=light, on_wait=on_wait), **kw)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ..core.errors import BadInput
 from ..core.lifecycle import Status
+from ..core.text import excerpt
+from ..files import write_private
 from .context import Context
 
 _OFF_THE_LIST = {Status.CANCELLED.value, Status.RESCHEDULED.value,
@@ -47,8 +49,8 @@ def print_day_list(ctx: Context, *, day: date, now: datetime, clinic: str | None
 
     lang = language or ctx.cfg.language
     if lang not in ("vi", "en"):
-        raise BadInput("language.invalid", f"Ngôn ngữ không hợp lệ: {lang!r} (vi hoặc en).",
-                       f"Not a language: {lang!r} (vi or en).", field="language")
+        raise BadInput("language.invalid", f"Ngôn ngữ không hợp lệ: {excerpt(lang)} (vi hoặc en).",
+                       f"Not a language: {excerpt(lang)} (vi or en).", field="language")
     if pdf is None:
         pdf = printing(ctx.cfg).folder / f"danh-sach-{day:%Y-%m-%d}-{clinic or 'all'}.pdf"
     rows = [r for r in day_list(ctx, day=day, clinic=clinic).rows
@@ -73,12 +75,6 @@ def print_day_list(ctx: Context, *, day: date, now: datetime, clinic: str | None
         raise PrintError("print.render", f"Không dựng được danh sách ngày {day:%d/%m/%Y}: "
                          f"{exc}.", f"Could not lay out the day list of {day:%d/%m/%Y}: "
                          f"{exc}.") from exc
-    try:
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        pdf.write_bytes(data)
-    except OSError as exc:
-        raise PrintError("print.pdf_write", f"Không ghi được tệp {pdf}: {exc.strerror or exc}.",
-                         f"Could not write {pdf}: {exc.strerror or exc}.", field="pdf",
-                         details={"path": str(pdf)}) from exc
+    write_private(pdf, data, field="pdf")  # 0600, whole or not at all
     return DayListPrinted(day=day, clinic=clinic, patients=len(rows), where=str(pdf),
                           size=len(data))

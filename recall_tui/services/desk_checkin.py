@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..core import codes, phones
 from ..core.errors import BadInput, NotFound
+from ..core.text import excerpt
 from .attendance import CheckedIn, check_in
 from .context import Context
 from .today import Row, day_list
@@ -37,12 +38,12 @@ def find_today(ctx: Context, *, query: str, now: datetime, clinic: str | None = 
             hits = [r for r in rows if r.phone == shown]
     waiting = [r for r in hits if r.status in WAITING] or hits
     if not waiting:
-        raise NotFound("checkin.none", f"Hôm nay không có lịch hẹn nào khớp {q!r}.",
-                       f"No appointment today matches {q!r}.", field="query")
+        raise NotFound("checkin.none", f"Hôm nay không có lịch hẹn nào khớp {excerpt(q)}.",
+                       f"No appointment today matches {excerpt(q)}.", field="query")
     if len(waiting) > 1:
         names = "; ".join(f"{r.clinic} {r.queue_no} {r.patient}" for r in waiting[:5])
-        raise BadInput("checkin.ambiguous", f"Nhiều lịch hẹn khớp {q!r}: {names}. Nhập mã phiếu.",
-                       f"Several appointments match {q!r}: {names}. Type the slip code.",
+        raise BadInput("checkin.ambiguous", f"Nhiều lịch hẹn khớp {excerpt(q)}: {names}. Nhập mã phiếu.",
+                       f"Several appointments match {excerpt(q)}: {names}. Type the slip code.",
                        field="query")
     return waiting[0]
 

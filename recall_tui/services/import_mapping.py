@@ -1,23 +1,18 @@
-"""Import mapping files (TOML) and the files they describe (CSV, CSV.GZ, XLSX).
+"""Import mapping files (TOML) and how a cell's text reads (dates, value maps, numbers).
 
 A mapping says which column holds which field, how its values read (value maps, date
 formats), the time zone of instants written without one, and defaults (the clinic, the
-part of day). See docs/import.md. Every cell is read as text: an id such as
-``9377952927E-5`` stays exactly as written.
+part of day). See docs/import.md. The files themselves are read by ``import_reader``;
+the rows are typed in ``importing``.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core.errors import BadInput
 from . import mapping_file
 from .mapping_file import APPOINTMENT_FIELDS, PATIENT_FIELDS, REQUIRED  # noqa: F401 (its fields)
 
@@ -57,71 +52,6 @@ def load_mapping(path: str | Path, kind: str) -> Mapping:
                    formats=formats, values=values, timezone=f.timezone, clinic=f.clinic,
                    doctor=f.doctor, part=f.part, delimiter=f.delimiter, encoding=f.encoding,
                    sheet=f.sheet, unnamed=f.unnamed, region=f.region)
-
-
-# -- reading files --------------------------------------------------------------------------
-
-def read_rows(path: str | Path, m: Mapping) -> tuple[list[str], Iterator[tuple[int, dict]]]:
-    """(header, rows as (row number, {column: text})); the header is row 1."""
-    p = Path(path)
-    if not p.exists():
-        raise BadInput("import.file", f"Không có tệp {p}.", f"No file {p}.", field="file")
-    name = p.name.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        return _xlsx(p, m)
-    raw = gzip.open(p, "rb") if name.endswith(".gz") else open(p, "rb")  # noqa: SIM115
-    stream = io.TextIOWrapper(raw, encoding=m.encoding, newline="")
-    reader = csv.reader(stream, delimiter=m.delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise BadInput("import.empty", f"Tệp {p} rỗng.", f"{p} is empty.", field="file") \
-            from None
-    except UnicodeDecodeError as exc:
-        raise BadInput("import.encoding", f"Tệp {p} không đọc được ({m.encoding}): {exc}",
-                       f"{p} cannot be read as {m.encoding}: {exc}", field="file") from None
-
-    def rows():
-        with stream:
-            for i, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
-                    continue
-                yield i, dict(zip(header, cells))
-
-    return header, rows()
-
-
-def _xlsx(p: Path, m: Mapping):
-    try:
-        import openpyxl
-    except ImportError:
-        raise BadInput("import.xlsx", "Cần gói openpyxl để đọc XLSX (pip install openpyxl).",
-                       "Reading XLSX needs openpyxl (pip install openpyxl).", field="file") \
-            from None
-    wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(it, ())]
-
-    def cell(v) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, datetime):
-            return v.isoformat()
-        if isinstance(v, date):
-            return v.isoformat()
-        return str(v)
-
-    def rows():
-        for i, values in enumerate(it, start=2):
-            cells = [cell(v) for v in values]
-            if any(c.strip() for c in cells):
-                yield i, dict(zip(header, cells))
-        wb.close()
-
-    return header, rows()
 
 
 # -- typed values ------------------------------------------------------------------------
@@ -192,54 +122,3 @@ def parse_int(raw: str, lo: int, hi: int) -> int:
     if not lo <= value <= hi:
         raise CellError(f"{value} is outside {lo}..{hi}")
     return value
-
-
-def parse_patient(m: Mapping, cells: dict, today: date, now: datetime) -> tuple[dict, list]:
-    """One patient row -> (patient row, phones), or CellError naming the field."""
-    from ..core import text
-    from ..core.errors import DomainError
-    from ..core.phones import normalise_phone
-
-    def get(name: str) -> str:
-        col = m.columns.get(name)
-        return text.clean(cells.get(col, "")) if col else ""
-
-    mrn, name = get("mrn").upper(), get("full_name")
-    if not mrn:
-        raise CellError("mrn: empty")
-    if len(mrn) > 32:
-        raise CellError(f"mrn: {mrn!r} is longer than 32 characters")
-    if not name:
-        raise CellError("full_name: empty")
-    sex = None
-    if get("sex"):
-        sex = str(mapped(m, "sex", get("sex"))).upper()[:1]
-        if sex not in ("F", "M"):
-            raise CellError(f"sex: {get('sex')!r} is not F or M")
-    try:
-        birth_date = parse_day(m, "birth_date", get("birth_date")) if get("birth_date") else None
-        birth_year = parse_int(get("birth_year"), 1880, today.year) if get("birth_year") \
-            else (birth_date.year if birth_date else None)
-    except CellError as exc:
-        raise CellError(f"birth date: {exc}") from None
-    if birth_date and birth_date > today:
-        raise CellError(f"birth_date: {birth_date.isoformat()} is in the future")
-    phones = []
-    for i, key in enumerate(("phone", "phone2")):
-        if get(key):
-            try:
-                e164 = normalise_phone(get(key), region=m.region)
-            except DomainError as exc:
-                raise CellError(f"{key}: {exc.en}") from None
-            if all(p["e164"] != e164 for p in phones):
-                phones.append({"e164": e164, "label": "self" if i == 0 else "caregiver",
-                               "name": ""})
-    lang = (get("language") or "vi").lower()
-    if lang not in ("vi", "en"):
-        raise CellError(f"language: {lang!r} is not vi or en")
-    row = {"mrn": mrn, "full_name": name, "name_key": text.fold(name), "sex": sex,
-           "birth_date": birth_date, "birth_year": birth_year, "email": get("email") or None,
-           "address": get("address") or None, "bhyt": get("bhyt") or None,
-           "cccd": get("cccd") or None, "note": get("note") or None, "language": lang,
-           "created_at": now, "updated_at": now}
-    return row, phones

@@ -20,6 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from ..core import figures, lifecycle, text
 from ..core.calendar import Part, session_key
@@ -27,11 +30,15 @@ from ..core.codes import make_code
 from ..core.errors import BadInput, DomainError
 from ..core.phones import normalise_phone
 from ..core.scheduling import lead_days
+from ..core.text import excerpt
+from ..files import kind_of
 from ..store import appointments as appt_repo
 from ..store import bulk, events
 from ..store import imports as repo
 from . import import_mapping as im
 from .context import Context
+from .import_reader import read_rows
+from .patients import EMAIL_RE
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 OUTCOMES = {"completed": "completed", "checked_in": "completed", "no_show": "no_show",
@@ -61,6 +68,19 @@ class ImportReport:
     dry_run: bool = False
 
 
+def _mapping(path: str, kind: str) -> im.Mapping:
+    p = Path(path)
+    if kind_of(p, field="mapping") == "folder":
+        raise BadInput("import.mapping", f"{p} là một thư mục, không phải tệp ánh xạ (.toml).",
+                       f"{p} is a folder, not a mapping file (.toml).", field="mapping")
+    try:
+        return im.load_mapping(p, kind)
+    except (OSError, UnicodeDecodeError):
+        raise BadInput("import.mapping", f"Không đọc được tệp ánh xạ {p} (UTF-8, TOML).",
+                       f"Cannot read the mapping file {p} (UTF-8 TOML).",
+                       field="mapping") from None
+
+
 def _fail(rep: ImportReport, row: int, reason: str) -> None:
     rep.bad_count += 1
     if len(rep.bad) < MAX_ERRORS_SHOWN:
@@ -78,30 +98,67 @@ def _check_header(header: list[str], m: im.Mapping) -> None:
 
 # -- appointments -----------------------------------------------------------------------
 
-@dataclass
-class _Appt:
+class _Row(BaseModel):
+    """A row of an import file once read: typed, within limits, and possible."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def checked(cls, values: dict, **context):
+        """The row, or CellError naming the first field that is wrong."""
+        try:
+            return cls.model_validate(values, context=context)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            msg = str(first["msg"]).removeprefix("Value error, ")
+            raise im.CellError(f"{where}: {msg}" if where else msg) from None
+
+
+class _Appt(_Row):
+    """One visit of appointment history (its outcome known)."""
+
     row: int
-    external_id: str
-    mrn: str
-    name: str
-    sex: str | None
+    external_id: str = Field(min_length=1, max_length=64)
+    mrn: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=120)
+    sex: Literal["F", "M"] | None
     birth_date: date | None
-    birth_year: int | None
-    age: int | None
+    birth_year: int | None = Field(ge=1880)
+    age: int | None = Field(ge=0, le=130)
     phone: str | None
-    clinic: str
-    doctor: str | None
+    clinic: str = Field(min_length=1, max_length=32)
+    doctor: str | None = Field(max_length=32)
     day: date
-    part: str
+    part: Literal["morning", "afternoon", "evening"]
     booked_at: datetime
-    status: str
+    status: Literal["completed", "no_show", "cancelled"]
     reminded: bool | None
-    cancelled_by: str | None
+    cancelled_by: Literal["patient", "clinic"] | None
     late_cancel: bool
 
+    @model_validator(mode="after")
+    def _possible(self, info: ValidationInfo) -> _Appt:
+        """History that cannot have happened is refused: an outcome for a visit still
+        to come, a booking made after the import runs, a visit before the birth."""
+        today, now = info.context["today"], info.context["now"]
+        if self.status != "cancelled" and self.day > today:
+            raise ValueError(f"day: {self.day.isoformat()} is after today, yet has the outcome "
+                             f"{self.status!r} (only past visits import)")
+        if self.booked_at > now:
+            raise ValueError(f"booked_at: {self.booked_at.isoformat()} is in the future")
+        born = self.birth_date or (date(self.birth_year, 1, 1) if self.birth_year else None)
+        if born is not None and born > self.day:
+            raise ValueError(f"birth: {born.isoformat()} is after the visit on "
+                             f"{self.day.isoformat()}")
+        if self.birth_year is not None and self.birth_year > today.year:
+            raise ValueError(f"birth_year: {self.birth_year} is in the future")
+        return self
 
-def _parse_appt(ctx: Context, m: im.Mapping, n: int, cells: dict, today: date) -> _Appt:
-    vals = {name: text.clean(cells.get(col, "")) for name, col in m.columns.items()}
+
+def _parse_appt(ctx: Context, m: im.Mapping, n: int, cells: dict, today: date,
+                now: datetime) -> _Appt:
+    vals = {name: text.clean(cells.get(col, ""), name) for name, col in m.columns.items()}
 
     def get(name: str) -> str:
         return vals.get(name, "")
@@ -119,17 +176,13 @@ def _parse_appt(ctx: Context, m: im.Mapping, n: int, cells: dict, today: date) -
             raise im.CellError(f"{name} ({m.columns.get(name)}): {exc}") from None
 
     mrn = need("patient_mrn").upper()
-    if len(mrn) > 32:
-        raise im.CellError(f"patient_mrn: {mrn!r} is longer than 32 characters")
     day = cell("day", lambda: im.parse_day(m, "day", need("day")))
     booked_at = cell("booked_at", lambda: im.parse_instant(m, "booked_at", need("booked_at")))
     status = str(cell("status", lambda: im.mapped(m, "status", need("status"))))
     if status not in OUTCOMES:
-        raise im.CellError(f"status ({m.columns['status']}): {status!r} is not an outcome "
-                           f"({', '.join(OUTCOMES)}); only past visits import")
+        raise im.CellError(f"status ({m.columns['status']}): {excerpt(status)} is not an "
+                           f"outcome ({', '.join(OUTCOMES)}); only past visits import")
     status = OUTCOMES[status]
-    if status != "cancelled" and day > today:
-        raise im.CellError(f"day: {day.isoformat()} is after today, yet has an outcome")
     age = None
     if get("age"):
         age = cell("age", lambda: im.parse_int(get("age"), -1, 130))
@@ -142,7 +195,7 @@ def _parse_appt(ctx: Context, m: im.Mapping, n: int, cells: dict, today: date) -
     if get("sex"):
         sex = str(cell("sex", lambda: im.mapped(m, "sex", get("sex")))).upper()[:1]
         if sex not in ("F", "M"):
-            raise im.CellError(f"sex ({m.columns['sex']}): {get('sex')!r} is not F or M")
+            raise im.CellError(f"sex ({m.columns['sex']}): {excerpt(get('sex'))} is not F or M")
     phone = None
     if get("phone"):
         try:
@@ -165,30 +218,33 @@ def _parse_appt(ctx: Context, m: im.Mapping, n: int, cells: dict, today: date) -
     if status == "cancelled":
         cancelled_by = str(im.mapped(m, "cancelled_by", get("cancelled_by"))) \
             if get("cancelled_by") else "patient"
-        if cancelled_by not in ("patient", "clinic"):
-            raise im.CellError(f"cancelled_by: {cancelled_by!r} is not patient or clinic")
     late = bool(cell("late_cancel", lambda: im.parse_bool(m, "late_cancel",
                                                           get("late_cancel")))) \
         if get("late_cancel") else False
     ext = get("external_id") or "h:" + hashlib.sha1("\x1f".join(
         cells.get(c, "") for c in sorted(m.columns.values())).encode()).hexdigest()[:30]
-    if len(ext) > 64:
-        raise im.CellError("external_id: longer than 64 characters")
-    name = get("patient_name") or m.unnamed.format(mrn=mrn)
-    return _Appt(n, ext, mrn, name, sex, birth_date, birth_year, age, phone, clinic, doctor,
-                 day, part, booked_at, status, reminded, cancelled_by, late)
+    try:
+        name = get("patient_name") or text.clean(m.unnamed.format(mrn=mrn), "patient_name")
+    except (KeyError, IndexError, ValueError):
+        raise im.CellError("patient_name: empty, and the mapping's unnamed pattern is not "
+                           "usable (write it like \"BN {mrn}\")") from None
+    return _Appt.checked(dict(
+        row=n, external_id=ext, mrn=mrn, name=name, sex=sex, birth_date=birth_date,
+        birth_year=birth_year, age=age, phone=phone, clinic=clinic, doctor=doctor, day=day,
+        part=part, booked_at=booked_at, status=status, reminded=reminded,
+        cancelled_by=cancelled_by, late_cancel=late), today=today, now=now)
 
 
 def _validate(ctx: Context, path: str, m: im.Mapping, rep: ImportReport, today: date,
-              progress: Progress | None) -> list[_Appt]:
-    header, rows = im.read_rows(path, m)
+              now: datetime, progress: Progress | None) -> list[_Appt]:
+    header, rows = read_rows(path, m)
     _check_header(header, m)
     good: list[_Appt] = []
     seen: dict[str, int] = {}
     for n, cells in rows:
         rep.rows += 1
         try:
-            a = _parse_appt(ctx, m, n, cells, today)
+            a = _parse_appt(ctx, m, n, cells, today, now)
         except im.CellError as exc:
             _fail(rep, n, str(exc))
             continue
@@ -215,13 +271,13 @@ def _session_spec(ctx: Context, clinic: str, doctor: str | None, day: date, part
 def import_appointments(ctx: Context, *, path: str, mapping: str, now: datetime,
                         dry_run: bool = False, skip_bad: bool = False,
                         progress: Progress | None = None) -> ImportReport:
-    m = im.load_mapping(mapping, "appointments")
+    m = _mapping(mapping, "appointments")
     if m.clinic:  # a wrong default is one clear error, not one per row
         ctx.clinic_id(m.clinic, field_name="mapping")
     if m.doctor:
         ctx.doctor_id(m.doctor, field_name="mapping")
     rep = ImportReport(kind="appointments", file=str(Path(path)), dry_run=dry_run)
-    good = _validate(ctx, path, m, rep, ctx.today(now), progress)
+    good = _validate(ctx, path, m, rep, ctx.today(now), now, progress)
     if rep.bad_count and not skip_bad:
         rep.good = len(good)
         return rep
@@ -338,20 +394,89 @@ def _write_appointments(ctx, conn, todo, groups, pids, sids, queue, now, progres
 
 # -- patients -----------------------------------------------------------------------------
 
+class _Patient(_Row):
+    """One patient of a patients file."""
+
+    mrn: str = Field(min_length=1, max_length=32)
+    full_name: str = Field(min_length=1, max_length=120)
+    sex: Literal["F", "M"] | None
+    birth_date: date | None
+    birth_year: int | None = Field(ge=1880)
+    email: str | None = Field(max_length=254, pattern=EMAIL_RE.pattern)
+    address: str | None = Field(max_length=300)
+    bhyt: str | None = Field(max_length=32)
+    cccd: str | None = Field(max_length=20)
+    note: str | None = Field(max_length=1000)
+    language: Literal["vi", "en"]
+
+    @model_validator(mode="after")
+    def _possible(self, info: ValidationInfo) -> _Patient:
+        today = info.context["today"]
+        if self.birth_date is not None and self.birth_date > today:
+            raise ValueError(f"birth_date: {self.birth_date.isoformat()} is in the future")
+        if self.birth_year is not None and self.birth_year > today.year:
+            raise ValueError(f"birth_year: {self.birth_year} is in the future")
+        return self
+
+
+def _parse_patient(m: im.Mapping, cells: dict, today: date, now: datetime) -> tuple[dict, list]:
+    """One patient row -> (patient row, phones), or CellError (or BadInput) naming the
+    field."""
+
+    def get(name: str) -> str:
+        col = m.columns.get(name)
+        return text.clean(cells.get(col, ""), name) if col else ""
+
+    mrn, name = get("mrn").upper(), get("full_name")
+    sex = None
+    if get("sex"):
+        sex = str(im.mapped(m, "sex", get("sex"))).upper()[:1]
+        if sex not in ("F", "M"):
+            raise im.CellError(f"sex: {excerpt(get('sex'))} is not F or M")
+    try:
+        birth_date = im.parse_day(m, "birth_date", get("birth_date")) if get("birth_date") \
+            else None
+        birth_year = im.parse_int(get("birth_year"), 1880, today.year) if get("birth_year") \
+            else (birth_date.year if birth_date else None)
+    except im.CellError as exc:
+        raise im.CellError(f"birth date: {exc}") from None
+    phones = []
+    for i, key in enumerate(("phone", "phone2")):
+        if get(key):
+            try:
+                e164 = normalise_phone(get(key), region=m.region)
+            except DomainError as exc:
+                raise im.CellError(f"{key}: {exc.en}") from None
+            if all(p["e164"] != e164 for p in phones):
+                phones.append({"e164": e164, "label": "self" if i == 0 else "caregiver",
+                               "name": ""})
+    p = _Patient.checked(dict(
+        mrn=mrn, full_name=name, sex=sex, birth_date=birth_date, birth_year=birth_year,
+        email=get("email") or None, address=get("address") or None,
+        bhyt=get("bhyt") or None, cccd=get("cccd") or None, note=get("note") or None,
+        language=(get("language") or "vi").lower()), today=today)
+    row = {**p.model_dump(), "name_key": text.fold(p.full_name), "created_at": now,
+           "updated_at": now}
+    return row, phones
+
+
 def import_patients(ctx: Context, *, path: str, mapping: str, now: datetime,
                     dry_run: bool = False, skip_bad: bool = False,
                     progress: Progress | None = None) -> ImportReport:
-    m = im.load_mapping(mapping, "patients")
+    m = _mapping(mapping, "patients")
     rep = ImportReport(kind="patients", file=str(Path(path)), dry_run=dry_run)
-    header, rows = im.read_rows(path, m)
+    header, rows = read_rows(path, m)
     _check_header(header, m)
     good, seen = [], {}
     for n, cells in rows:
         rep.rows += 1
         try:
-            row, phones = im.parse_patient(m, cells, ctx.today(now), now)
+            row, phones = _parse_patient(m, cells, ctx.today(now), now)
         except im.CellError as exc:
             _fail(rep, n, str(exc))
+            continue
+        except DomainError as exc:
+            _fail(rep, n, exc.en)
             continue
         if row["mrn"] in seen:
             _fail(rep, n, f"mrn {row['mrn']!r} repeats row {seen[row['mrn']]}")

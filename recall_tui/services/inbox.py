@@ -29,7 +29,8 @@ from pathlib import Path
 from ..core import replies
 from ..core.errors import BadInput, DomainError
 from ..core.phones import normalise_phone
-from ..core.text import clean
+from ..core.text import scrub
+from ..files import private_dir
 from ..store import outreach
 from ..store import replies as repo
 from .booking import cancel, confirm
@@ -68,7 +69,7 @@ def apply_reply(ctx: Context, *, reply: Inbound, now: datetime) -> Applied:
     if reply.channel not in CHANNELS:
         raise BadInput("reply.channel", f"Kênh không hợp lệ: {reply.channel!r}.",
                        f"Unknown channel {reply.channel!r} (sms, zalo, email).", field="channel")
-    text = clean(reply.text)
+    text = scrub(reply.text)
     parsed = replies.parse(text)
     with ctx.db.write() as conn:
         rid = repo.record(conn, {"channel": reply.channel, "sender": reply.sender.strip(),
@@ -223,8 +224,7 @@ def read_drop_folder(ctx: Context, *, folder: Path | None, now: datetime) -> Inb
                 result.add(apply_reply(ctx, reply=reply, now=now))
             except (BadInput, ValueError, AttributeError) as exc:
                 result.bad.append(f"{path.name} row {n}: {exc}")
-        done = folder / "done"
-        done.mkdir(exist_ok=True)
+        done = private_dir(folder / "done")  # 0700: replies hold phone numbers
         path.replace(done / path.name)
     return result
 

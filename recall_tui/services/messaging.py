@@ -33,6 +33,7 @@ from ..channels.base import Channel, Outgoing, PermanentError, TransientError
 from ..core import codes, contact, outbox_rules
 from ..core import messages_text as mt
 from ..core.errors import BadInput
+from ..core.privacy import mask_recipient
 from ..core.reminders import in_allowed_hours
 from ..store import outbox, outreach
 from .context import Context
@@ -337,7 +338,8 @@ def _deliver(ctx: Context, row, s, phone_rows: list, *, now: datetime,
     with ctx.db.write() as conn:
         held = outbox.mark_sent(conn, row.id, runner, now=now, provider_id=sent.provider_id,
                                 channel=row.channel, recipient=row.recipient)
-    log.info("message %s sent by %s to %s", row.idempotency_key, row.channel, row.recipient)
+    log.info("message %s sent by %s to %s", row.idempotency_key, row.channel,
+             mask_recipient(row.recipient))
     return outcome("sent" if held else "lost_lease", sent.provider_id or "")
 
 

@@ -71,6 +71,7 @@ def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
     plan = scheduling.plan_order(visit=visit, today=today, follow_up=follow, target=target,
                                  earliest=earliest, latest=latest,
                                  window_for=steps.window_for(ctx, clinic_code))
+    scheduling.check_order_horizon(plan.target, today)
     with writing(ctx, within) as conn:
         p = steps.load_patient(conn, patient)
         oid = repo.insert(conn, steps.order_row(
@@ -155,7 +156,7 @@ def insert_many_within(conn, ctx: Context, rows: list[dict], *, now: datetime,
 def withdraw(ctx: Context, *, order_id: int, reason: str, now: datetime,
              within=None) -> OrderInfo:
     """The clinic withdraws an order that awaits a booking (its call tasks close)."""
-    why = text.clean(reason)
+    why = text.clean(reason, "reason")
     if not why:
         raise BadInput("reason.missing", "Cần ghi lý do.", "A reason is needed.", field="reason")
     with writing(ctx, within) as conn:

@@ -131,7 +131,7 @@ def log_call(ctx: Context, *, task_id: int, outcome: str, now: datetime, note: s
         raise Refused("outreach.rebook", "Dùng 'Hẹn lại' để đặt lịch và đóng việc gọi.",
                       "Use 'rebook' to book and close the task.", field="outcome")
     with ctx.db.write() as conn:
-        return _record(conn, ctx, _load(conn, task_id), oc, note=text.clean(note),
+        return _record(conn, ctx, _load(conn, task_id), oc, note=text.clean(note, "note"),
                        call_back_on=call_back_on, now=now)
 
 
@@ -146,6 +146,6 @@ def rebook(ctx: Context, *, task_id: int, clinic: str, day: date, part: Part | s
         booked = book(ctx, patient=p.mrn, clinic=clinic, day=day, part=part, doctor=doctor,
                       at_time=at_time, order_id=t.order_id, source="outreach", now=now,
                       within=conn)
-        _record(conn, ctx, t, Outcome.REBOOKED, note=text.clean(note) or booked.display_code,
+        _record(conn, ctx, t, Outcome.REBOOKED, note=text.clean(note, "note") or booked.display_code,
                 call_back_on=None, now=now)
         return booked

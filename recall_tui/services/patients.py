@@ -12,6 +12,7 @@ from ..core import phones, text
 from ..core.calendar import Part
 from ..core.contact import Channel
 from ..core.errors import BadInput, Refused
+from ..core.text import excerpt
 from ..store import appointments as appt_repo
 from ..store import bulk, events
 from ..store import orders as order_repo
@@ -24,7 +25,11 @@ from ..store.rows import patient_phone as phone_table
 from .context import Context
 from .steps import load_patient
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An address as a person types it: the local part in RFC 5322's atoms (dots between), a
+# domain of letter/digit/hyphen labels (any script) ending in a TLD of letters. Markup,
+# quotes, brackets and spaces are refused (``<script>@x.vn`` is not an address).
+EMAIL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                      r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
 MRN_RE = re.compile(r"[A-Z0-9][A-Z0-9\-./]{0,31}")
 LANGS = ("vi", "en")
 
@@ -66,14 +71,14 @@ def _phones(items: Sequence[PhoneIn]) -> list[dict]:
     for i, p in enumerate(items):
         label = (p.label or "self").strip().lower()
         if label not in ("self", "caregiver", "other"):
-            raise BadInput("phone.label", f"Loại số điện thoại không hợp lệ: {p.label!r}.",
-                           f"Phone label must be self, caregiver or other: {p.label!r}.",
+            raise BadInput("phone.label", f"Loại số điện thoại không hợp lệ: {excerpt(p.label)}.",
+                           f"Phone label must be self, caregiver or other: {excerpt(p.label)}.",
                            field=f"phone[{i}]")
         e164 = phones.normalise_phone(p.raw, field="phone" if i == 0 else f"phone[{i}]")
         if e164 in seen:
             continue
         seen.add(e164)
-        out.append({"e164": e164, "label": label, "name": text.clean(p.name)})
+        out.append({"e164": e164, "label": label, "name": text.clean(p.name, "caregiver_name")})
     return out
 
 
@@ -81,10 +86,10 @@ def _check_fields(*, email, language, sex, birth_date, birth_year, channels, con
                   today: date) -> dict:
     vals: dict = {}
     if email is not None:
-        email = email.strip() or None
+        email = text.clean(email, "email") or None
         if email and not EMAIL_RE.match(email):
-            raise BadInput("email.invalid", f"Email không hợp lệ: {email!r}.",
-                           f"Not an e-mail address: {email!r}.", field="email")
+            raise BadInput("email.invalid", f"Email không hợp lệ: {excerpt(email)}.",
+                           f"Not an e-mail address: {excerpt(email)}.", field="email")
         vals["email"] = email
     if language is not None:
         if language not in LANGS:
@@ -113,15 +118,15 @@ def _check_fields(*, email, language, sex, birth_date, birth_year, channels, con
         for c in channels:
             c = c.strip().lower()
             if c not in {ch.value for ch in Channel}:
-                raise BadInput("channel.invalid", f"Kênh không hợp lệ: {c!r} (zalo, sms, email).",
-                               f"Unknown channel {c!r} (zalo, sms, email).", field="channels")
+                raise BadInput("channel.invalid", f"Kênh không hợp lệ: {excerpt(c)} (zalo, sms, email).",
+                               f"Unknown channel {excerpt(c)} (zalo, sms, email).", field="channels")
             chs.append(c)
         vals["preferred_channels"] = ",".join(chs)
     if consent is not None:
         for k in consent:
             if k not in {ch.value for ch in Channel}:
-                raise BadInput("consent.invalid", f"Kênh không hợp lệ: {k!r}.",
-                               f"Unknown channel in consent: {k!r}.", field="consent")
+                raise BadInput("consent.invalid", f"Kênh không hợp lệ: {excerpt(k)}.",
+                               f"Unknown channel in consent: {excerpt(k)}.", field="consent")
         vals["consent"] = ",".join(f"{k}={int(v)}" for k, v in sorted(consent.items()))
     if parts is not None:
         vals["preferred_parts"] = ",".join(Part.parse(p).value for p in parts)
@@ -186,7 +191,7 @@ def new_patient(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (),
                 now: datetime) -> NewPatient:
     """A new patient's details checked as ``add`` checks them (BadInput naming the field);
     nothing is written. ``row["mrn"]`` is None when one is to be assigned."""
-    full = text.title_name(name or "")
+    full = text.title_name(name or "", "name")
     if not full or not text.fold(full):
         raise BadInput("name.missing", "Chưa nhập họ tên bệnh nhân.", "The patient's name is missing.",
                        field="name")
@@ -197,11 +202,11 @@ def new_patient(ctx: Context, *, name: str, phones_in: Sequence[PhoneIn] = (),
     if mrn is not None:
         mrn = mrn.strip().upper()
         if not valid_mrn(mrn):
-            raise BadInput("mrn.invalid", f"Mã bệnh nhân không hợp lệ: {mrn!r}.",
-                           f"Not a valid MRN: {mrn!r}.", field="mrn")
+            raise BadInput("mrn.invalid", f"Mã bệnh nhân không hợp lệ: {excerpt(mrn)}.",
+                           f"Not a valid MRN: {excerpt(mrn)}.", field="mrn")
     row = {"mrn": mrn, "full_name": full, "name_key": text.fold(full),
-           "bhyt": text.clean(bhyt) or None, "cccd": text.clean(cccd) or None,
-           "address": text.clean(address) or None, "created_at": now, "updated_at": now,
+           "bhyt": text.clean(bhyt, "bhyt") or None, "cccd": text.clean(cccd, "cccd") or None,
+           "address": text.clean(address, "address") or None, "created_at": now, "updated_at": now,
            "language": "vi", **vals}
     return NewPatient(row, phone_rows, text.tokens(full))
 
@@ -260,14 +265,14 @@ def edit_within(conn, ctx: Context, *, mrn: str, name: str | None = None,
                          birth_year=birth_year, channels=channels, consent=consent, parts=parts,
                          today=ctx.today(now))
     if name is not None:
-        full = text.title_name(name)
+        full = text.title_name(name, "name")
         if not text.fold(full):
             raise BadInput("name.missing", "Họ tên không được để trống.", "The name cannot be empty.",
                            field="name")
         vals.update(full_name=full, name_key=text.fold(full))
     for key, raw in (("bhyt", bhyt), ("cccd", cccd), ("address", address)):
         if raw is not None:
-            vals[key] = text.clean(raw) or None
+            vals[key] = text.clean(raw, key) or None
     phone_rows = _phones(phones_in) if phones_in is not None else None
     before = _get(conn, mrn)
     changes = {k: [_plain(getattr(before, k)), _plain(v)] for k, v in vals.items()
@@ -350,7 +355,7 @@ def search(ctx: Context, *, query: str, limit: int = 20) -> list[Hit]:
     Best matches first: an exact MRN or phone, then names that are the query, start with
     it, then contain its words as word prefixes.
     """
-    q = text.clean(query)
+    q = text.clean(query, "query")
     if not q:
         return []
     with ctx.db.read() as conn:

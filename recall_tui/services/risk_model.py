@@ -20,6 +20,7 @@ from pathlib import Path
 from ..config import Config
 from ..core import risk_features as rf
 from ..core.errors import Refused
+from ..files import write_private
 
 VERSION = 1
 
@@ -67,11 +68,7 @@ def path(cfg: Config) -> Path:
 
 def save(cfg: Config, model: Model) -> Path:
     where = path(cfg)
-    where.parent.mkdir(parents=True, exist_ok=True)
-    tmp = where.with_name(where.name + ".tmp")
-    tmp.write_text(json.dumps(asdict(model), indent=1), encoding="utf-8")
-    tmp.replace(where)
-    return where
+    return write_private(where, json.dumps(asdict(model), indent=1))  # 0600, whole
 
 
 def _none(where: Path) -> Refused:

@@ -43,7 +43,7 @@ def close_session(ctx: Context, *, key: str, reason: str, now: datetime,
     cancelled by the clinic (told by message when they were reminded before) and put on the
     call list to rebook; those are named in the result."""
     ctx.require("manager", "đóng buổi khám", "close a session")
-    why = text.clean(reason)
+    why = text.clean(reason, "reason")
     if not why:
         raise BadInput("reason.missing", "Cần ghi lý do đóng buổi.",
                        "Closing a session needs a reason.", field="reason")

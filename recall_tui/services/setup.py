@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.errors import DomainError
 from ..store import clinics as clinic_repo
 from ..store import migrate, stats
 from .context import Context
@@ -30,8 +31,15 @@ def init(ctx: Context) -> InitResult:
     return InitResult(before, after, len(ctx.cfg.clinics), len(ctx.cfg.doctors))
 
 
+def check_schema(ctx: Context) -> None:
+    """Refuse a database this recall cannot use (not set up or older: run `recall init`;
+    newer; not made by recall), before a command touches it."""
+    migrate.check(ctx.db)
+
+
 def is_initialised(ctx: Context) -> bool:
     try:
-        return migrate.current(ctx.db) == migrate.head()
-    except Exception:
+        migrate.check(ctx.db)
+    except DomainError:
         return False
+    return True

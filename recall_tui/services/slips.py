@@ -19,6 +19,8 @@ from ..core import codes
 from ..core.calendar import Part
 from ..core.errors import BadInput, NotFound, Refused
 from ..core.lifecycle import Status
+from ..core.text import excerpt
+from ..files import write_private
 from ..print.labels import MONTHS_EN
 from ..print.slip import Slip
 from ..store import slips as repo
@@ -68,8 +70,8 @@ def slip_for(ctx: Context, *, code: str, now: datetime, language: str | None = N
     with ctx.db.read() as conn:
         row = repo.slip_row(conn, canonical)
     if row is None:
-        raise NotFound("appointment.unknown", f"Không có lịch hẹn mã {code!r}.",
-                       f"No appointment with code {code!r}.", field="code")
+        raise NotFound("appointment.unknown", f"Không có lịch hẹn mã {excerpt(code)}.",
+                       f"No appointment with code {excerpt(code)}.", field="code")
     shown = codes.display_code(row.code)
     if row.status in _NO_SLIP:
         st = Status(row.status)
@@ -79,8 +81,8 @@ def slip_for(ctx: Context, *, code: str, now: datetime, language: str | None = N
                       field="code", details={"status": row.status})
     lang = language or (row.language if row.language in ("vi", "en") else ctx.cfg.language)
     if lang not in ("vi", "en"):
-        raise BadInput("language.invalid", f"Ngôn ngữ không hợp lệ: {lang!r} (vi hoặc en).",
-                       f"Not a language: {lang!r} (vi or en).", field="language")
+        raise BadInput("language.invalid", f"Ngôn ngữ không hợp lệ: {excerpt(lang)} (vi hoặc en).",
+                       f"Not a language: {excerpt(lang)} (vi or en).", field="language")
     part = Part(row.part)
     birth = row.birth_date or row.birth_year
     return Slip(
@@ -133,9 +135,9 @@ def printing(cfg: Config) -> Printing:
 def check_width(width: object, *, field: str = "width") -> int:
     if isinstance(width, bool) or width not in WIDTHS:
         raise BadInput("printing.width", f"Khổ giấy in nhiệt phải là 384 (58 mm) hoặc 576 "
-                       f"(80 mm) điểm, không phải {width!r}.",
+                       f"(80 mm) điểm, không phải {excerpt(width)}.",
                        f"The receipt width must be 384 (58 mm) or 576 (80 mm) dots, "
-                       f"not {width!r}.", field=field)
+                       f"not {excerpt(width)}.", field=field)
     return int(width)  # type: ignore[arg-type]
 
 
@@ -158,7 +160,7 @@ def print_slip(ctx: Context, *, code: str, now: datetime, pdf: Path | None = Non
                language: str | None = None) -> Printed:
     """Write the slip to ``pdf``, or send it to ``printer``; with neither, to the configured
     printer, else as a PDF in the slips folder. Printer failures raise ``PrintError``."""
-    from ..print.printer import PrintError, send_to_printer
+    from ..print.printer import send_to_printer
 
     if pdf is not None and printer is not None:
         raise BadInput("slip.target", "Chọn một: --pdf hoặc --printer.",
@@ -182,13 +184,6 @@ def print_slip(ctx: Context, *, code: str, now: datetime, pdf: Path | None = Non
 
     assert pdf is not None
     data = _render(lambda: slip_pdf(slip), slip.code)
-    try:
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        pdf.write_bytes(data)
-    except OSError as exc:
-        raise PrintError("print.pdf_write",
-                         f"Không ghi được tệp {pdf}: {exc.strerror or exc}.",
-                         f"Could not write {pdf}: {exc.strerror or exc}.", field="pdf",
-                         details={"path": str(pdf)}) from exc
+    write_private(pdf, data, field="pdf")  # 0600, whole or not at all
     return Printed(code=slip.scan_value, display_code=slip.code, patient_name=slip.patient_name,
                    kind="pdf", where=str(pdf), size=len(data))

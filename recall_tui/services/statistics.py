@@ -14,6 +14,7 @@ from ..core import figures as fig
 from ..core import icd10
 from ..core.calendar import WEEKDAY_NAMES
 from ..core.errors import BadInput
+from ..core.text import excerpt
 from ..store import his as his_repo
 from ..store import stats as repo
 from .context import Context
@@ -43,8 +44,8 @@ INSURANCE_ORDER = ("covered", "lapses", "none", "-")
 def _check(by: str | None, start: date | None, end: date | None) -> None:
     if by is not None and by not in repo.DIMENSIONS + SLIP_DIMENSIONS:
         known = ", ".join(repo.DIMENSIONS + SLIP_DIMENSIONS)
-        raise BadInput("stats.by", f"Không phân nhóm theo {by!r} được (có: {known}).",
-                       f"Cannot break down by {by!r} (known: {known}).", field="by")
+        raise BadInput("stats.by", f"Không phân nhóm theo {excerpt(by)} được (có: {known}).",
+                       f"Cannot break down by {excerpt(by)} (known: {known}).", field="by")
     if start and end and end < start:
         raise BadInput("range.order", "--to trước --from.", "--to is before --from.",
                        field="to")

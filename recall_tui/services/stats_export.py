@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import Config
+from ..files import open_private, private_dir
 from .statistics import Stats
 
 COLUMNS = ("group", "sub", "booked", "attended", "no_show", "no_show_rate", "no_show_low",
@@ -41,10 +42,10 @@ def folder(cfg: Config) -> Path:
 
 def export_csv(cfg: Config, stats: Stats, *, now: datetime, where: Path | None = None) -> Path:
     """Write the headline ("all") and the breakdown's groups; return the file's path."""
-    out = where or folder(cfg)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_dir(where or folder(cfg))
     path = out / f"recall-stats-{stats.by or 'all'}-{now:%Y%m%d-%H%M%S}.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
+    # BOM: Excel reads UTF-8. 0600, whole or not at all.
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(COLUMNS)
         w.writerow(_row("all", None, stats.headline))

@@ -19,6 +19,7 @@ from ..core.calendar import SessionSpec
 from ..core.errors import BadInput, NotFound, Refused
 from ..core.lifecycle import Action, Move, OrderAction, OrderStatus, Status
 from ..core.parse import Interval, Series
+from ..core.text import excerpt
 from ..store import appointments as appt_repo
 from ..store import events, messages, outreach
 from ..store import orders as order_repo
@@ -56,8 +57,8 @@ def load_appointment(conn, code: str, *, lock: bool = True) -> Appointment:
     canonical = codes.parse_code(code)
     row = appt_repo.by_code(conn, canonical, lock=lock)
     if row is None:
-        raise NotFound("appointment.unknown", f"Không có lịch hẹn mã {code!r}.",
-                       f"No appointment with code {code!r}.", field="code")
+        raise NotFound("appointment.unknown", f"Không có lịch hẹn mã {excerpt(code)}.",
+                       f"No appointment with code {excerpt(code)}.", field="code")
     return row
 
 
@@ -73,8 +74,8 @@ def load_patient(conn, mrn: str) -> Patient:
     raw = (mrn or "").strip()
     row = patient_repo.by_mrn(conn, raw.upper()) or patient_repo.by_mrn(conn, raw)
     if row is None:
-        raise NotFound("patient.unknown", f"Không có bệnh nhân mã {mrn!r}.",
-                       f"No patient with MRN {mrn!r}.", field="patient")
+        raise NotFound("patient.unknown", f"Không có bệnh nhân mã {excerpt(mrn)}.",
+                       f"No patient with MRN {excerpt(mrn)}.", field="patient")
     return row
 
 
@@ -132,8 +133,8 @@ def order_row(ctx: Context, *, patient_id: int, clinic_id: int, doctor_id: int |
         "series_every_count": plan.series.every.count if plan.series else None,
         "series_every_unit": plan.series.every.unit.value if plan.series else None,
         "series_index": series_index, "series_root_id": series_root_id,
-        "previous_order_id": previous_order_id, "reason": text.clean(reason),
-        "instructions": text.clean(instructions), "created_by": ctx.actor,
+        "previous_order_id": previous_order_id, "reason": text.clean(reason, "reason"),
+        "instructions": text.clean(instructions, "instructions"), "created_by": ctx.actor,
     }
 
 
@@ -285,7 +286,9 @@ def check_time(spec: SessionSpec, at_time: time | None) -> None:
 
 def check_bookable(ctx: Context, spec: SessionSpec, at_time: time | None,
                    now: datetime) -> None:
-    """Not into a session that has started or ended (walk-ins where the clinic allows)."""
+    """Not into a session that has started or ended (walk-ins where the clinic allows), nor
+    one further ahead than the booking horizon."""
+    scheduling.check_horizon(spec.day, ctx.today(now))
     cc = ctx.cfg.clinic(spec.clinic)
     scheduling.check_bookable(day=spec.day, starts=spec.start, ends=spec.end,
                               now_local=now.astimezone(ctx.tz),

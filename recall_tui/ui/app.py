@@ -55,7 +55,7 @@ class RecallApp(App):
         self.fixed_now = now
         self.blink = blink and cfg.cursor_blink
         self.poll = poll
-        self.backend = Backend(cfg, actor=actor)
+        self.backend = Backend(cfg, actor=actor, on_wait=self._waiting)
         self._marker: int | None = None
         self.last_patient: str | None = None  # the Patient screen opens on it again
         i18n.set_lang(cfg.language)
@@ -118,6 +118,16 @@ class RecallApp(App):
             self.call_from_thread(fn, arg)
         except RuntimeError:  # the app is closing
             pass
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's notification, with the message shown as written (it often quotes a
+        patient's name or what was typed): never read as markup unless asked."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _waiting(self) -> None:
+        """A write waits for another desk's lock (called from the worker's thread)."""
+        self._back(lambda _: self.notify(t("waiting"), timeout=4), None)
 
     def _notify_error(self, exc: Exception) -> None:
         """An error no screen asked to handle: on the status line of the screen in front."""
@@ -185,16 +195,13 @@ def _screen(module: str, name: str):
     return getattr(importlib.import_module(f"{__package__}.screens.{module}"), name)()
 
 
-class _Environment(DomainError):
+class _Unexpected(DomainError):
     pass
 
 
 def _environment(exc: Exception) -> DomainError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return _Environment("db.busy", i18n.S["busy"][0], i18n.S["busy"][1])
-    if "no such table" in text or ("does not exist" in text and "relation" in text):
-        return _Environment("db.empty", i18n.S["db.empty"][0], i18n.S["db.empty"][1])
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _Environment("db.error", f"{i18n.S['unavailable'][0]}: {first}",
-                        f"{i18n.S['unavailable'][1]}: {first}")
+    """A failure that is not one of ours (the store translates every driver error): a bug.
+    Its kind only, never its text (a driver's holds SQL and patients' data)."""
+    name = type(exc).__name__
+    return _Unexpected("internal", f"{i18n.S['unexpected'][0]}: {name}",
+                       f"{i18n.S['unexpected'][1]}: {name}")

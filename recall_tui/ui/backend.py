@@ -13,9 +13,10 @@ from ..config import Config
 
 
 class Backend:
-    def __init__(self, cfg: Config, *, actor: str | None = None):
+    def __init__(self, cfg: Config, *, actor: str | None = None, on_wait=None):
         self.cfg = cfg
         self.actor = actor
+        self.on_wait = on_wait  # a write waits for another desk's lock
         self._ctx = None
         self._lock = threading.Lock()
         self._poll = None
@@ -26,8 +27,16 @@ class Backend:
             with self._lock:
                 if self._ctx is None:
                     from ..services.context import open_context
+                    from ..services.setup import check_schema
 
-                    self._ctx = open_context(self.cfg, light=True, actor=self.actor)
+                    ctx = open_context(self.cfg, light=True, actor=self.actor,
+                                       on_wait=self.on_wait)
+                    try:
+                        check_schema(ctx)  # not set up, older, newer, not recall's: said
+                    except Exception:
+                        ctx.db.dispose()
+                        raise
+                    self._ctx = ctx
         return self._ctx
 
     def marker(self) -> int:

@@ -20,11 +20,9 @@ S: dict[str, tuple[str, str]] = {
     "lang": ("English", "Tiếng Việt"),
     "loading": ("Đang tải…", "Loading…"),
     "working": ("Đang xử lý…", "Working…"),
-    "busy": ("Cơ sở dữ liệu đang bận, đang chờ…", "The database is busy; waiting…"),
-    "unavailable": ("Không mở được cơ sở dữ liệu", "Cannot open the database"),
+    "waiting": ("Đang chờ một bàn khác…", "Waiting for another desk…"),
+    "unexpected": ("Lỗi không lường trước", "Unexpected error"),
     "error": ("Lỗi", "Error"),
-    "db.empty": ("Cơ sở dữ liệu chưa được tạo: chạy `recall init` (hoặc `recall demo`).",
-                 "The database is not set up yet: run `recall init` (or `recall demo`)."),
     "all": ("Tất cả", "All"),
     # today
     "k.checkin": ("Đến", "Check in"),

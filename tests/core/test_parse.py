@@ -177,7 +177,8 @@ def test_a_day_without_a_year_is_the_next_such_day_when_booking():
 
 
 @pytest.mark.parametrize("raw", ["31/02/2026", "2026-13-01", "12/31/2026", "hôm kia",
-                                 "01/12/9999", "9999-12-31", "+999999", "abc", "1/12/0"])
+                                 "01/12/9999", "9999-12-31", "+999999", "abc", "1/12/0",
+                                 "0001-01-01", "0099-01-01"])
 def test_parse_date_rejects(raw):
     with pytest.raises(BadInput) as info:
         parse_date(raw, today=TODAY, field="date")

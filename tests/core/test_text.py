@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recall_tui.core.text import clean, fold, title_name, tokens
+from recall_tui.core.errors import BadInput
+from recall_tui.core.text import LIMITS, clean, excerpt, fold, scrub, title_name, tokens
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
 
 PROPS = settings(max_examples=200, deadline=None)
 
@@ -83,8 +88,14 @@ def test_fold_of_vietnamese_is_plain_ascii_lowercase(s):
 
 @PROPS
 @given(any_text)
-def test_clean_is_nfc_trimmed_and_idempotent(s):
-    out = clean(s)
+def test_clean_is_nfc_trimmed_and_idempotent_or_refuses_control_characters(s):
+    try:
+        out = clean(s)
+    except BadInput as exc:
+        assert exc.code == "text.control" and exc.field == "text"
+        assert CONTROL.search(s)
+        return
+    assert not CONTROL.search(s)
     assert unicodedata.is_normalized("NFC", out)
     assert out == out.strip()
     assert clean(out) == out
@@ -96,3 +107,39 @@ def test_clean_is_nfc_trimmed_and_idempotent(s):
 def test_folded_name_finds_itself_by_token(s):
     for word in tokens(s):
         assert word in fold(s).split(" ")
+
+
+@pytest.mark.parametrize("raw", ["Lê\x00Văn", "Lê\x1b[31mVăn", "a\x7fb", "a\x9bb",
+                                 "\u202eLê Văn", "bad\udcffbytes"])
+def test_clean_refuses_control_characters_naming_the_field(raw):
+    with pytest.raises(BadInput) as exc:
+        clean(raw, "name")
+    assert exc.value.field == "name" and exc.value.code == "text.control"
+    assert "name" in exc.value.en and "U+" in exc.value.en
+
+
+def test_clean_refuses_text_over_the_fields_limit_naming_it():
+    for field in ("name", "email", "bhyt", "cccd", "address"):
+        assert clean("x" * LIMITS[field], field) == "x" * LIMITS[field]
+        with pytest.raises(BadInput) as exc:
+            clean("x" * 100_000, field)
+        assert exc.value.field == field and exc.value.code == "text.too_long"
+        assert field in exc.value.en and str(LIMITS[field]) in exc.value.en
+        assert len(exc.value.en) < 200
+
+
+def test_white_space_is_not_a_control_character():
+    assert clean("Lê\tVăn\r\nA") == "Lê Văn A"
+
+
+def test_excerpt_quotes_briefly():
+    assert excerpt("abc") == "'abc'"
+    long = excerpt("x" * 100_000)
+    assert len(long) < 80 and "100,000" in long
+
+
+@PROPS
+@given(st.text(max_size=60))
+def test_scrub_takes_anything_and_leaves_no_control_character(s):
+    out = scrub(s)
+    assert not CONTROL.search(out) and clean(out) == out

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
+from ...core.errors import BadInput
+from ...core.text import check
 from .. import i18n
 from ..i18n import t
 from ..widgets.field import Field
@@ -45,7 +47,7 @@ class FormScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(self.title_text, classes="title")
+            yield Static(self.title_text, classes="title", markup=False)
             for s in self.specs:
                 with Horizontal(classes="form-row"):
                     yield Label(s.label)
@@ -54,8 +56,8 @@ class FormScreen(ModalScreen):
                                      allow_blank=False, compact=True, id=f"f-{s.name}")
                     else:
                         yield Field(value=s.value, id=f"f-{s.name}")
-            yield Static("", id="form-error", classes="error")
-            yield Static(f"{t('ok')} · {t('close')}", classes="hint")
+            yield Static("", id="form-error", classes="error", markup=False)
+            yield Static(f"{t('ok')} · {t('close')}", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).can_focus = False
@@ -83,6 +85,12 @@ class FormScreen(ModalScreen):
             return
         self._saving = True
         values = self.values()
+        try:  # the desk's edge: no control characters, no text past its field's limit
+            for name, value in values.items():
+                check(value, name)
+        except BadInput as exc:
+            self._failed(exc)
+            return
         self.query_one("#form-error", Static).update(t("working"))
         self.app.work(lambda ctx: self.action(ctx, values), self._done, failed=self._failed)
 

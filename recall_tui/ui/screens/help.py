@@ -20,7 +20,7 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static(t("help"), classes="title")
+            yield Static(t("help"), classes="title", markup=False)
             yield Static(t("help.text"), id="help-text", markup=False)
             yield Static(self._keys(), id="help-keys", markup=False)
 

@@ -45,7 +45,7 @@ class NoShowScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.header()
-        yield Static(t("loading"), id="calls-head", classes="head")
+        yield Static(t("loading"), id="calls-head", classes="head", markup=False)
         yield Table(id="calls")
         yield Static("", id="phones", classes="counts", markup=False)
         yield from self.footer()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core import codes
@@ -42,7 +42,7 @@ class PatientScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield from self.header()
         yield Field(placeholder=t("mrn"), id="mrn")
-        yield Static("", id="card")
+        yield Static("", id="card", markup=False)
         with TabbedContent(id="tabs"):
             with TabPane(t("tab.appts"), id="tab-appts"):
                 yield Table(id="appts")
@@ -115,11 +115,11 @@ class PatientScreen(DeskScreen):
                                             f" ({i18n.word('phone', p['label'])}"
                                             f"{': ' + p['name'] if p['name'] else ''})")
                             for p in c.phones)
-        head = " · ".join(x for x in (f"[b]{escape(c.full_name)}[/b]", c.mrn, c.born,
-                                      i18n.word("sex", c.sex) if c.sex else "") if x)
-        self.query_one("#card", Static).update(
-            f"{head}\n{escape(phones)}"
-            + (f" · {t('card.bhyt')} {escape(c.bhyt)}" if c.bhyt else ""))
+        self.query_one("#card", Static).update(Content.assemble(  # data, never markup
+            (c.full_name, "bold"),
+            "".join(f" · {x}" for x in (c.mrn, c.born, i18n.word("sex", c.sex) if c.sex else "")
+                    if x),
+            f"\n{phones}" + (f" · {t('card.bhyt')} {c.bhyt}" if c.bhyt else "")))
         self.query_one("#appts", Table).fill([(a.code, (
             f"{a.day:%d/%m/%Y}", i18n.part(a.part), a.clinic_code, str(a.queue_no),
             i18n.status(a.status), codes.display_code(a.code))) for a in f.appointments[:200]])

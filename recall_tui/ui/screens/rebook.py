@@ -29,10 +29,10 @@ class RebookScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("rebook.title", name=self.call.patient), classes="title")
-            yield Static(t("loading"), id="rebook-hint")
+            yield Static(t("rebook.title", name=self.call.patient), classes="title", markup=False)
+            yield Static(t("loading"), id="rebook-hint", markup=False)
             yield Table(id="rebook-loads")
-            yield Static("", id="form-error", classes="error")
+            yield Static("", id="form-error", classes="error", markup=False)
 
     def on_mount(self) -> None:
         order_id, now, today = self.call.order_id, self.app.now(), self.app.today()

@@ -28,7 +28,7 @@ class SessionsScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.header()
-        yield Static(t("sessions.head"), id="sessions-head", classes="head")
+        yield Static(t("sessions.head"), id="sessions-head", classes="head", markup=False)
         yield Table(id="sessions")
         yield from self.footer()
 

@@ -107,11 +107,11 @@ class StatisticsScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.header()
-        yield Static(t("loading"), id="stats-head", classes="head")
-        yield Static("", id="headline")
-        yield Static("", id="trend-head", classes="counts")
-        yield Static("", id="trend")
-        yield Static("", id="by-head", classes="head")
+        yield Static(t("loading"), id="stats-head", classes="head", markup=False)
+        yield Static("", id="headline", markup=False)
+        yield Static("", id="trend-head", classes="counts", markup=False)
+        yield Static("", id="trend", markup=False)
+        yield Static("", id="by-head", classes="head", markup=False)
         yield Table(id="breakdown")
         yield from self.footer()
 

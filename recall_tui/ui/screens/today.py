@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static
 
 from ...core.parse import parse_date, parse_time
@@ -89,8 +90,8 @@ class TodayScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.header()
-        yield Static(t("loading"), id="today-head", classes="head")
-        yield Static("", id="today-counts", classes="counts")
+        yield Static(t("loading"), id="today-head", classes="head", markup=False)
+        yield Static("", id="today-counts", classes="counts", markup=False)
         yield Table(id="today-table")
         yield from self.footer()
 
@@ -141,13 +142,15 @@ class TodayScreen(DeskScreen):
         pages = max(1, -(-len(self.rows) // PAGE))
         self.page = min(self.page, pages - 1)
         shown = self.rows[self.page * PAGE:(self.page + 1) * PAGE]
-        head = f"{i18n.day_label(d.day)} [dim]\\[ ][/] · " + t(
+        rest = " · " + t(
             "filters", clinic=self.clinic or t("all"),
             part=i18n.part(self.part) if self.part else t("all"),
             status=i18n.status(self.status) if self.status else t("all"))
         if pages > 1:
-            head += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
-        self.query_one("#today-head", Static).update(head)
+            rest += " · " + t("page", page=self.page + 1, pages=pages, n=len(self.rows))
+        # Content, not markup: what is shown here is data, never read as markup.
+        self.query_one("#today-head", Static).update(Content.assemble(
+            f"{i18n.day_label(d.day)} ", ("[ ]", "dim"), rest))
         counts = t("counts", **counts_of(scope))
         if self.high:
             counts += " · " + t("risk.legend", n=sum(r.code in self.high for r in scope))
