@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..core.errors import BadInput
+from ..core.text import excerpt
 from .common import ConfigOpt, JsonOpt, NowOpt, run
 
 config_app = typer.Typer(help="recall.toml.", no_args_is_help=True)
@@ -47,6 +50,9 @@ def config_check(file: Annotated[str | None, typer.Argument(help="The file (defa
                  json_: JsonOpt = False, config: ConfigOpt = None):
     """Validate a recall.toml; names the file, line and setting that is wrong."""
     with run(json_, file or config) as r:
+        if file is not None and not Path(file).is_file():
+            raise BadInput("config.file", f"Không có tệp {excerpt(file)}.",
+                           f"No such file: {excerpt(file)}.", field="file")
         cfg = r.cfg
         from ..services.his_settings import his_settings
 

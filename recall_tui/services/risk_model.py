@@ -72,7 +72,7 @@ def save(cfg: Config, model: Model) -> Path:
 
 
 def _none(where: Path) -> Refused:
-    return Missing("risk.no_model",
+    return Refused("risk.no_model",
                    f"Chưa có mô hình nguy cơ (chạy `recall risk train`; cần {where}).",
                    f"No risk model yet: run `recall risk train` (looked for {where}).")
 

@@ -101,11 +101,11 @@ def _cli(config_file, capsys, *args):
     return code, out.out, out.err
 
 
-def test_cli_score_without_a_model_exits_4_with_a_message(config_file, capsys, model_file):
+def test_cli_score_without_a_model_exits_3_with_a_message(config_file, capsys, model_file):
     code, out, err = _cli(config_file, capsys, "risk", "score")
     assert code == 4 and "recall risk train" in err and "Traceback" not in err + out
     code, out, _ = _cli(config_file, capsys, "risk", "score", "--json")
-    assert code == 4 and json.loads(out)["error"]["code"] == "risk.no_model"
+    assert code == 3 and json.loads(out)["error"]["code"] == "risk.no_model"
     code, _, err = _cli(config_file, capsys, "risk", "score", "--days", "0")
     assert code == 1 and "Traceback" not in err
 
