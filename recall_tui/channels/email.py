@@ -60,6 +60,9 @@ POLICY = compat32.clone(linesep="\r\n")
 class EmailChannel:
     name = "email"
     reconnects = True  # close() only ends the kept connection: the next send opens one
+    # Every attempt at one outbox message carries the same Message-ID (``_message_id``):
+    # a repeat after a lost run is recognised (and collapsed) by the receiving side.
+    dedupes = True
 
     def __init__(self, *, host: str, sender: str, port: int | None = None,
                  tls: str = "starttls", user: str | None = None, password: str | None = None,

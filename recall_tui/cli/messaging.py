@@ -34,8 +34,9 @@ def _show_remind(res) -> None:
         return
     if res.dry_run:
         for i in res.items:
-            typer.echo(f"would send  {i.key:<28} {i.channel:<6} {i.recipient}")
-        typer.echo(f"{len(res.items)} message(s) due.")
+            what = "would send" if i.result == "would_send" else "superseded"
+            typer.echo(f"{what:<11} {i.key:<28} {i.channel:<6} {i.recipient}")
+        typer.echo(f"{sum(i.result == 'would_send' for i in res.items)} message(s) due.")
         return
     if res.no_channels:
         typer.echo("No channel is configured ([channels.*] in recall.toml): nothing sent; "
@@ -43,10 +44,11 @@ def _show_remind(res) -> None:
         return
     for i in res.items:
         if i.result != "sent":
-            typer.echo(f"{i.result:<10} {i.key:<28} {i.channel:<6} {i.detail}")
+            typer.echo(f"{i.result:<10} {i.key:<28} {i.channel:<6} {i.recipient:<24} {i.detail}")
     typer.echo(f"Sent {res.sent}; retry later {res.retried}; next channel {res.fell_over}; "
                f"failed {res.failed}; cancelled {res.cancelled}; expired {res.expired}; "
-               f"no-shows marked {res.no_shows}.")
+               f"superseded {res.superseded}; maybe sent (check with the patient) "
+               f"{res.maybe_sent}; no-shows marked {res.no_shows}.")
 
 
 def inbox(json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
@@ -103,8 +105,9 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
                                    config=conf)
             if res.items or res.no_shows:
                 log.info("reminders: sent %d, retry %d, next channel %d, failed %d, "
-                         "cancelled %d, expired %d; no-shows %d", res.sent, res.retried,
-                         res.fell_over, res.failed, res.cancelled, res.expired, res.no_shows)
+                         "cancelled %d, expired %d, superseded %d, maybe sent %d; no-shows %d",
+                         res.sent, res.retried, res.fell_over, res.failed, res.cancelled,
+                         res.expired, res.superseded, res.maybe_sent, res.no_shows)
         except Exception:  # one bad run must not stop the daemon
             log.exception("reminder run failed")
 

@@ -61,7 +61,9 @@ def appointments(conn: Connection, rows: list[dict]) -> list[int]:
 
 
 def messages(conn: Connection, rows: list[dict]) -> None:
-    insert_many(conn, message, rows)
+    from .messages import with_planned_at
+
+    insert_many(conn, message, with_planned_at(rows))
 
 
 def events(conn: Connection, rows: list[dict]) -> None:

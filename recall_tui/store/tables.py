@@ -234,8 +234,11 @@ message = Table(
     Column("channel", String(16), nullable=False),
     Column("recipient", String, nullable=False, default=""),
     Column("language", String, nullable=False, default="vi"),
-    _instant("due_at", nullable=False),
+    _instant("due_at", nullable=False),  # when to try next (a retry moves it on)
+    _instant("planned_at"),  # when it was planned to go (kept; the order of reminders)
     _instant("expires_at", nullable=False),
+    # pending | sending | in_flight | sent | maybe_sent | failed | cancelled | expired |
+    # superseded (core.reminders.MessageStatus)
     Column("status", String(16), nullable=False, default="pending"),
     Column("attempts", Integer, nullable=False, default=0),
     _instant("lease_until"),

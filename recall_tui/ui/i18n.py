@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..core.reminders import STATUS_TEXT
+
 _LANG = ["vi"]
 
 S: dict[str, tuple[str, str]] = {
@@ -52,9 +54,11 @@ S: dict[str, tuple[str, str]] = {
     "col.kind": ("Loại", "Kind"), "col.target": ("Ngày hẹn", "Target"),
     "col.window": ("Khoảng", "Window"), "col.channel": ("Kênh", "Channel"),
     "col.at": ("Lúc", "At"), "col.who": ("Ai", "Who"), "col.what": ("Việc", "What"),
-    # Three columns wide (Today at 80 columns): sent, waiting, failed, none, imported.
+    # Three columns wide (Today at 80 columns): sent, waiting, failed, none, imported, and
+    # maybe sent (its run died mid-send: check with the patient; never sent twice).
     "rem.sent": ("✓", "✓"), "rem.pending": ("chờ", "due"),
     "rem.failed": ("LỖI", "ERR"), "rem.none": ("—", "—"), "rem.imported": ("cũ", "old"),
+    "rem.maybe_sent": ("✓?", "✓?"),
     "undo.reason": ("Lý do hoàn tác", "Reason for the undo"),
     "checked_in": ("Đã điểm danh {name} ({clinic} STT {queue})",
                    "Checked in {name} ({clinic} no. {queue})"),
@@ -191,6 +195,8 @@ S: dict[str, tuple[str, str]] = {
     "col.risk": ("Nguy cơ", "Risk"),
     "risk.legend": ("! nguy cơ cao, nên gọi: {n}", "! high risk, worth a call: {n}"),
 }
+# A message's status in the message history ("msg.superseded", "msg.maybe_sent", ...).
+S.update({f"msg.{status.value}": text for status, text in STATUS_TEXT.items()})
 
 
 def lang() -> str:

@@ -49,7 +49,7 @@ class PatientScreen(DeskScreen):
             "orders": (("col.target", 10), ("col.window", 13), ("col.clinic", 4),
                        ("col.status", 9), ("col.note", 24)),
             "msgs": (("col.at", 11), ("col.kind", 10), ("col.channel", 6),
-                     ("col.status", 9), ("col.code", 8)),
+                     ("col.status", 17), ("col.code", 8)),
             "events": (("col.at", 11), ("col.what", 22), ("col.who", 8), ("col.reason", 20)),
         }
         for tid, spec in cols.items():
@@ -118,7 +118,7 @@ class PatientScreen(DeskScreen):
             self._clinic(o.clinic_id), o.status, o.instructions or "")) for o in f.orders[:200]])
         tz = self.app.cfg.tz
         self.query_one("#msgs", Table).fill([(str(m.id), (
-            f"{m.due_at.astimezone(tz):%d/%m %H:%M}", m.kind, m.channel, m.status,
+            f"{m.due_at.astimezone(tz):%d/%m %H:%M}", m.kind, m.channel, t(f"msg.{m.status}"),
             codes.display_code(m.appt_code))) for m in msgs])
         self.query_one("#events", Table).fill([(str(e.id), (
             f"{e.at.astimezone(tz):%d/%m %H:%M}", e.kind, e.actor, e.reason or ""))
