@@ -189,7 +189,7 @@ def parse(text: str, path: Path | None = None, *, env: dict[str, str] | None = N
 
     known = {"facility", "database", "booking", "reminders", "clinics", "doctors", "templates",
              "closures", "overrides", "roles", "keys", "channels", "holidays", "messages",
-             "printing", "desk"}
+             "printing", "desk", "reports"}
     for key in data:
         if key not in known:
             raise r.fail(f"unknown setting (known: {', '.join(sorted(known))})", key)

@@ -74,8 +74,9 @@ def daemon(every: Annotated[int, typer.Option(
                help="Folder for nightly backups (default: backups/ next to the database).")]
            = None,
            config: ConfigOpt = None):
-    """Send due reminders (and mark no-shows) every minute, back up nightly; logs what it
-    does; stops cleanly on SIGTERM or Ctrl-C."""
+    """Send due reminders (and mark no-shows) every minute, mail the day's no-show report
+    to the staff after the last session ([reports] staff_email), back up nightly; logs
+    what it does; stops cleanly on SIGTERM or Ctrl-C."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with run(False, config) as r:
@@ -90,13 +91,15 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
 
     import schedule
 
-    from ..services import backup, messaging
+    from ..services import backup, messaging, noshow_report
     from .common import parse_time
 
     backup_time = parse_time(backup_at, "backup-at")
     ctx = r.ctx
     channels = messaging.build_channels(r.cfg, os.environ)
     conf = messaging.settings(r.cfg)
+    reports = noshow_report.report_settings(r.cfg)
+    mailer = channels.get("email")
     stop = threading.Event()
 
     def remind_job() -> None:
@@ -132,6 +135,17 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
         except Exception:
             log.exception("backup failed")
 
+    def report_job() -> None:
+        """Today's no-show report, once, after the last session (checked every minute)."""
+        try:
+            sent = noshow_report.send_if_due(ctx, now=datetime.now(ctx.tz), mailer=mailer)
+            if sent is not None:
+                log.info("no-show report of %s sent to %s: %d no-shows, %d open tasks%s",
+                         sent.day, ", ".join(sent.to), sent.no_shows, sent.open_tasks,
+                         f" (refused: {', '.join(sent.refused)})" if sent.refused else "")
+        except Exception:  # tried again at the next minute; the daemon goes on
+            log.exception("no-show report failed")
+
     def on_signal(signum, _frame) -> None:
         log.info("signal %d: stopping after the current job", signum)
         stop.set()
@@ -141,6 +155,12 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
     sched = schedule.Scheduler()
     sched.every(every).minutes.do(remind_job)
     sched.every(1).minutes.do(backup_job)
+    if reports.staff_email and reports.noshows_daily:
+        if mailer is None:
+            log.error("[reports] staff_email is set but [channels.email] is not: the daily "
+                      "no-show report cannot be mailed")
+        else:
+            sched.every(1).minutes.do(report_job)
     log.info("recall daemon started: reminders every %d min, backup at %s %s (channels: %s)",
              every, backup_at, r.cfg.timezone, ", ".join(channels) or "none")
     remind_job()

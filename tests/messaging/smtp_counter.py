@@ -27,6 +27,7 @@ class Counting:
         self.lock = threading.Lock()
         self.ids: list[str] = []
         self.mails: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []  # each mail's envelope recipients
         self.refuse: set[str] = set()  # recipients answered "550 no such user"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
@@ -44,6 +45,7 @@ class Counting:
         with self.lock:
             self.ids.append(str(msg["Message-ID"]))
             self.mails.append(msg)
+            self.recipients.append(list(envelope.rcpt_tos))
             taken = len(self.ids)
         if self.hold_from is not None and taken >= self.hold_from:
             self.released.wait(timeout=60)  # blocks the server's loop, as ``delay`` does
