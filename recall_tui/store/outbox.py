@@ -31,6 +31,12 @@ from .rows import session as session_t
 SENDING = ("sending", "in_flight")  # held by a run: claimed, or handed to a channel
 
 
+def _sending():
+    """Held by a run. Two comparisons rather than IN: an IN list is an "expanding"
+    parameter, rendered again at every execution of a statement built once."""
+    return or_(message.c.status == SENDING[0], message.c.status == SENDING[1])
+
+
 def _claimable(now: datetime):
     return or_(and_(message.c.status == "pending", message.c.due_at <= now),
                and_(message.c.status == "sending", message.c.lease_until < now))
@@ -167,8 +173,7 @@ def phones_of(conn: Connection, patient_ids: Iterable[int]) -> dict[int, list]:
 
 
 def _held(message_id: int, runner: str):
-    return and_(message.c.id == message_id, message.c.status.in_(SENDING),
-                message.c.leased_by == runner)
+    return and_(message.c.id == message_id, _sending(), message.c.leased_by == runner)
 
 
 # Built once: each is run once per message.
@@ -187,7 +192,7 @@ def mark_in_flight(conn: Connection, message_id: int, runner: str) -> bool:
 
 
 _MARK_SENT = (message.update()
-              .where(message.c.id == bindparam("m_id"), message.c.status.in_(SENDING),
+              .where(message.c.id == bindparam("m_id"), _sending(),
                      message.c.leased_by == bindparam("m_runner"))
               .values(status="sent", lease_until=None,
                       sent_at=bindparam("m_sent_at", type_=message.c.sent_at.type),
