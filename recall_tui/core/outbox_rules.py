@@ -82,23 +82,31 @@ NOT_A_REMINDER_ANY_MORE = frozenset({"cancelled", "superseded"})
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder of a visit as the rule sees it: when it was planned to go (its retries
-    move ``due_at``, never this), its status and its expiry."""
+    """One reminder of a visit as the rule sees it: when it was planned to go, its status,
+    its expiry, and when it is next due (a retry moves ``due_at`` on, never
+    ``planned_at``; by default the two are the same)."""
 
     id: int
     planned_at: datetime
     status: str
     expires_at: datetime
+    due_at: datetime | None = None
+
+    @property
+    def next_due(self) -> datetime:
+        return self.due_at or self.planned_at
 
 
 def superseded(reminders: Iterable[Reminder], *, now: datetime) -> set[int]:
-    """The reminders of one visit that are not to be sent at all: each still ``pending``,
-    not yet expired, with a later-planned reminder of the same visit that is due too
-    (planned at or before ``now``) and still stands (not cancelled or superseded itself).
+    """The reminders of one visit that are not to be sent at all: each still ``pending``
+    and due (``due_at`` at or before ``now``), not yet expired, with a later-planned
+    reminder of the same visit that is due too (planned at or before ``now``) and still
+    stands (not cancelled or superseded itself).
 
     After downtime the 3-day and the 1-day reminder are both due: the 1-day one goes, the
     3-day one is superseded. Applied before sending, it leaves at most one reminder of a
-    visit to send at any ``now``: the latest due one. An expired reminder is left to expire.
+    visit to send at any ``now``: the latest due one. An expired reminder is left to expire;
+    one waiting for a retry (``due_at`` still ahead) is decided when it is due again.
     """
     items = list(reminders)
     standing = [r.planned_at for r in items
@@ -106,17 +114,17 @@ def superseded(reminders: Iterable[Reminder], *, now: datetime) -> set[int]:
     if not standing:
         return set()
     latest = max(standing)
-    return {r.id for r in items
-            if r.status == "pending" and r.expires_at > now and r.planned_at < latest}
+    return {r.id for r in items if r.status == "pending" and r.next_due <= now
+            and r.expires_at > now and r.planned_at < latest}
 
 
 def sendable(reminders: Iterable[Reminder], *, now: datetime) -> set[int]:
     """The reminders a run at ``now`` sends, once ``superseded`` ones are set aside:
-    pending, planned at or before ``now``, not expired."""
+    pending, due at or before ``now``, not expired."""
     items = list(reminders)
     gone = superseded(items, now=now)
     return {r.id for r in items if r.id not in gone and r.status == "pending"
-            and r.planned_at <= now < r.expires_at}
+            and r.next_due <= now < r.expires_at}
 
 
 # -- a run that died mid-send ----------------------------------------------------------------

@@ -80,12 +80,12 @@ def _planned(m):
 
 
 def _superseded(now: datetime):
-    """``core.outbox_rules.superseded`` as a condition on ``message``: a pending, unexpired
-    reminder with a later-planned reminder of the same visit, due by ``now``, that still
-    stands."""
+    """``core.outbox_rules.superseded`` as a condition on ``message``: a pending, due,
+    unexpired reminder with a later-planned reminder of the same visit, due by ``now``,
+    that still stands. (status, due_at) is the outbox's index: only due rows are read."""
     later = message.alias("later")
-    return and_(message.c.kind == "reminder", message.c.status == "pending",
-                message.c.expires_at > now,
+    return and_(message.c.status == "pending", message.c.due_at <= now,
+                message.c.kind == "reminder", message.c.expires_at > now,
                 exists().where(later.c.appointment_id == message.c.appointment_id,
                                later.c.kind == "reminder",
                                later.c.status.not_in(sorted(NOT_A_REMINDER_ANY_MORE)),

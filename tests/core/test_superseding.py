@@ -77,12 +77,18 @@ def test_runs_over_time_never_send_two_at_once_nor_out_of_order(reminders, runs)
 
 
 @PROPS
-@given(reminders_of_one_visit(st.sampled_from(STATUSES)), instants)
-def test_only_pending_unexpired_reminders_are_superseded_never_the_latest(reminders, now):
+@given(reminders_of_one_visit(st.sampled_from(STATUSES)), instants,
+       st.lists(st.integers(min_value=0, max_value=3 * 24 * 60), min_size=5, max_size=5))
+def test_only_pending_due_unexpired_reminders_are_superseded_never_the_latest(reminders, now,
+                                                                              waits):
+    # Some wait for a retry: due later than planned.
+    reminders = [Reminder(r.id, r.planned_at, r.status, r.expires_at,
+                          r.planned_at + timedelta(minutes=w)) for r, w in zip(reminders, waits)]
     gone = superseded(reminders, now=now)
     by_id = {r.id: r for r in reminders}
     for rid in gone:
-        assert by_id[rid].status == "pending" and now < by_id[rid].expires_at
+        r = by_id[rid]
+        assert r.status == "pending" and r.due_at <= now < r.expires_at
     standing = [r for r in reminders if r.status not in ("cancelled", "superseded")
                 and r.planned_at <= now]
     if standing:
@@ -92,3 +98,23 @@ def test_only_pending_unexpired_reminders_are_superseded_never_the_latest(remind
 def test_a_run_that_died_mid_send():
     assert after_lost_run(channel_dedupes=True) == "retry"
     assert after_lost_run(channel_dedupes=False) == "maybe_sent"
+
+
+@PROPS
+@given(reminders_of_one_visit(), st.lists(instants, min_size=1, max_size=6),
+       st.lists(st.integers(min_value=0, max_value=2 * 24 * 60), min_size=5, max_size=5))
+def test_a_reminder_waiting_for_a_retry_never_goes_after_a_later_one(reminders, runs, waits):
+    state = {r.id: Reminder(r.id, r.planned_at, r.status, r.expires_at,
+                            r.planned_at + timedelta(minutes=w))
+             for r, w in zip(reminders, waits)}
+    sent_order = []
+    for now in sorted(runs):
+        items = list(state.values())
+        go = sendable(items, now=now)
+        assert len(go) <= 1 and (now < BEGINS or not go)
+        for rid in superseded(items, now=now):
+            state[rid] = Reminder(rid, state[rid].planned_at, "superseded", BEGINS)
+        for rid in go:
+            state[rid] = Reminder(rid, state[rid].planned_at, "sent", BEGINS)
+            sent_order.append(state[rid].planned_at)
+    assert sent_order == sorted(sent_order)

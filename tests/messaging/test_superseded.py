@@ -114,8 +114,8 @@ def test_the_statement_agrees_with_the_rule(ctx, now, visit, plan, hours_before)
     with ctx.db.read() as conn:
         mine = [r for r in conn.execute(message.select().where(
             message.c.appointment_id == appt.id))]
-    expected = superseded([Reminder(r.id, r.planned_at, r.status, r.expires_at) for r in mine],
-                          now=at)
+    expected = superseded([Reminder(r.id, r.planned_at, r.status, r.expires_at, r.due_at)
+                           for r in mine], now=at)
     with ctx.db.write() as conn:
         marked = {r.id for r in outbox.supersede(conn, now=at)}
     assert marked == expected
