@@ -180,3 +180,34 @@ base_url = "{server.base_url}"
     assert inside["maybe_sent"] == 0 and after["maybe_sent"] == 1
     [item] = [i for i in after["items"] if i["result"] == "maybe_sent"]
     assert item["key"] in expected and item["recipient"] == expected[item["key"]]
+
+
+def test_a_lost_answer_is_maybe_sent_not_sent_again(setup):
+    """The run lives but Twilio's answer never comes (a read timeout): the SMS may have
+    gone, so it is not tried again; staff see it as maybe sent."""
+    from recall_tui.channels.twilio import TwilioChannel
+    from recall_tui.services import messaging
+
+    twilio = FakeTwilio(answer_delay=2.0)
+    with FakeServer(twilio) as server:
+        config, ctx = setup(f'''
+[channels.sms]
+provider = "twilio"
+account_sid = "{ACCOUNT_SID}"
+from = "{FROM_NUMBER}"
+base_url = "{server.base_url}"
+''')
+        book_many(ctx, AT.replace(tzinfo=ctx.tz) - timedelta(hours=1, minutes=30), 1,
+                  channels=("sms",), phone=True)
+        expected = due(ctx)
+        channel = TwilioChannel(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
+                                from_number=FROM_NUMBER, base_url=server.base_url,
+                                timeout=0.3)
+        now = AT.replace(tzinfo=ctx.tz)
+        res = messaging.remind(ctx, now=now, channels={"sms": channel}, sweep=False)
+        assert res.maybe_sent == len(expected) and res.retried == 0
+        later = messaging.remind(ctx, now=now + timedelta(hours=1), channels={"sms": channel},
+                                 sweep=False)
+        assert later.sent == 0
+    assert len(twilio.accepted) == len(expected)  # each went once
+    assert statuses(ctx, expected) == Counter({"maybe_sent": len(expected)})
