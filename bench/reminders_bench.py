@@ -16,7 +16,11 @@ what it receives):
   logs in again, so the floor opens a connection per mail.
 The ratio is recall's throughput over the floor's (target >= 0.8). For reference it also
 times a stricter loop: yagmail's message builder over one kept connection (smtplib's
-sendmail), and prints the load average before and after.
+sendmail), and prints the load average before and after. On a shared machine the wall
+clock follows the neighbours: each loop's CPU time (this process: the sender and the SMTP
+server thread alike) is printed too, with the ratio it gives; and ``--rounds N`` (default
+3) runs recall and the floor N times each, interleaved (the outbox set back to pending
+between recall's rounds), and keeps the best of each, as the other benchmarks do.
 """
 
 from __future__ import annotations
@@ -119,6 +123,16 @@ def make_db(url: str, cfg, appointments: int) -> Context:
     return ctx
 
 
+def _back_to_pending(ctx: Context) -> None:
+    """The outbox as before a run: every bench reminder pending again."""
+    from recall_tui.store.rows import message
+
+    with ctx.db.write() as conn:
+        conn.execute(message.update().where(message.c.kind == "reminder").values(
+            status="pending", attempts=0, lease_until=None, leased_by=None, sent_at=None,
+            provider_id=None, last_error=None))
+
+
 def pg_fresh(name: str) -> str:
     import psycopg
 
@@ -136,6 +150,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=10_000)
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     appointments = max(1, args.count // PER_APPOINTMENT)
     counter = Counter()
@@ -162,22 +177,31 @@ def main() -> None:
                 m = messaging.compose(ctx, row, s, now=NOW, conf=conf)
                 mails.append((m.recipient, m.subject, m.text))
 
-        start = counter.n
-        t0 = time.perf_counter()
-        res = messaging.remind(ctx, now=NOW, channels=channels, config=conf, sweep=False)
-        t_recall = time.perf_counter() - t0
-        assert res.sent == len(mails) == counter.n - start, (res.sent, len(mails))
+        recall_runs, floor_runs = [], []
+        for r in range(max(1, args.rounds)):
+            if r:
+                _back_to_pending(ctx)
+            start = counter.n
+            t0, c0 = time.perf_counter(), time.process_time()
+            res = messaging.remind(ctx, now=NOW, channels=channels, config=conf, sweep=False)
+            recall_runs.append((time.perf_counter() - t0, time.process_time() - c0))
+            assert res.sent == len(mails) == counter.n - start, (res.sent, len(mails))
 
-        start = counter.n
-        yag = yagmail.SMTP(user="hen-kham@benhvien.test", host="127.0.0.1", port=server.port,
-                           smtp_ssl=False, smtp_starttls=False, smtp_skip_login=True,
-                           soft_email_validation=False)
-        t0 = time.perf_counter()
-        for to, subject, text in mails:
-            yag.send(to=to, subject=subject, contents=text)
-        t_floor = time.perf_counter() - t0
-        yag.close()
-        assert counter.n - start == len(mails)
+            start = counter.n
+            yag = yagmail.SMTP(user="hen-kham@benhvien.test", host="127.0.0.1",
+                               port=server.port, smtp_ssl=False, smtp_starttls=False,
+                               smtp_skip_login=True, soft_email_validation=False)
+            t0, c0 = time.perf_counter(), time.process_time()
+            for to, subject, text in mails:
+                yag.send(to=to, subject=subject, contents=text)
+            floor_runs.append((time.perf_counter() - t0, time.process_time() - c0))
+            yag.close()
+            assert counter.n - start == len(mails)
+            print(f"  round {r + 1}: recall {recall_runs[-1][0]:.1f} s (CPU "
+                  f"{recall_runs[-1][1]:.1f}), yagmail {floor_runs[-1][0]:.1f} s (CPU "
+                  f"{floor_runs[-1][1]:.1f}); load average {_load()}")
+        t_recall, c_recall = min(recall_runs)[0], min(c for _, c in recall_runs)
+        t_floor, c_floor = min(floor_runs)[0], min(c for _, c in floor_runs)
 
         start = counter.n
         yag = yagmail.SMTP(user="hen-kham@benhvien.test", host="127.0.0.1", port=server.port,
@@ -193,9 +217,12 @@ def main() -> None:
         assert counter.n - start == len(mails)
 
         n = len(mails)
+        print(f"  best of {max(1, args.rounds)} round(s) each:")
         print(f"  recall remind : {n / t_recall:8.1f} mails/s ({t_recall:.1f} s)")
         print(f"  bare yagmail  : {n / t_floor:8.1f} mails/s ({t_floor:.1f} s)")
         print(f"  ratio         : {t_floor / t_recall:.2f} (target >= 0.8)")
+        print(f"  CPU           : recall {c_recall:.1f} s, yagmail {c_floor:.1f} s, "
+              f"ratio {c_floor / c_recall:.2f}")
         print(f"  (yagmail, one kept connection: {n / t_kept:.1f} mails/s, recall "
               f"{t_kept / t_recall:.2f}x of it; load average {_load()})")
         ctx.db.dispose()

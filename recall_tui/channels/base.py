@@ -8,6 +8,15 @@ id for the message) or raises:
 Secrets (passwords, API keys, tokens) come from the environment (or keyring), never from
 recall.toml.
 
+A repeat: a run can die (or lose the answer) after the provider took a message and before
+the outbox recorded it. A channel whose provider recognises a repeat of the same message
+sets ``dedupes = True``: the outbox sends it again with the same ``idempotency_key`` (an
+e-mail's Message-ID, eSMS's RequestId, a gateway's reference) and the patient gets it
+once. Any other channel (``dedupes`` False or absent) gets each message in flight marked
+first; one whose fate is unknown becomes ``maybe_sent`` for staff to check, never a second
+send. A ``TransientError`` with ``maybe_delivered`` says the request went out and its answer
+was lost (a read timeout): retried only where the channel dedupes.
+
 Where the line falls: an error that clears by itself (network, 5xx, rate limit, a provider's
 "try later") is transient; one that needs a person (a bad number, no account, a rejected
 template, wrong credentials, no credit) is permanent, so the patient is still reached by
@@ -50,9 +59,10 @@ class TransientError(ChannelError):
     """Try again later on this channel (after ``retry_after`` seconds, when known)."""
 
     def __init__(self, message: str, *, code: str | None = None,
-                 retry_after: float | None = None):
+                 retry_after: float | None = None, maybe_delivered: bool = False):
         super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.maybe_delivered = maybe_delivered  # sent, but the answer was lost
 
 
 class PermanentError(ChannelError):
@@ -61,6 +71,7 @@ class PermanentError(ChannelError):
 
 class Channel(Protocol):
     name: str
+    dedupes: bool  # the provider (or receiver) recognises a repeat of one message
 
     def send(self, message: Outgoing) -> SendResult: ...
 

@@ -11,6 +11,9 @@ One connection carries the sends of a run (``close()`` ends it; the next send co
 again). A kept connection the server has dropped meanwhile is replaced once, and only when
 it failed before the message text went out, so a mail is never sent twice that way.
 
+``send_mail`` sends a mail to staff (a report with files attached), built by yagmail's own
+message builder, on the same connection.
+
 SMTP replies: 4xx and connection failures are transient; a 5xx for the recipient is
 permanent ("invalid_recipient"), for the message "rejected", for login / sender / TLS set-up
 "config".
@@ -19,9 +22,11 @@ permanent ("invalid_recipient"), for the message "rejected", for login / sender 
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import smtplib
 import ssl
+from collections.abc import Mapping, Sequence
 from email.header import Header
 from email.message import Message
 from email.mime.application import MIMEApplication
@@ -60,6 +65,9 @@ POLICY = compat32.clone(linesep="\r\n")
 class EmailChannel:
     name = "email"
     reconnects = True  # close() only ends the kept connection: the next send opens one
+    # Every attempt at one outbox message carries the same Message-ID (``_message_id``):
+    # a repeat after a lost run is recognised (and collapsed) by the receiving side.
+    dedupes = True
 
     def __init__(self, *, host: str, sender: str, port: int | None = None,
                  tls: str = "starttls", user: str | None = None, password: str | None = None,
@@ -114,6 +122,44 @@ class EmailChannel:
             self.close()
             raise
         return SendResult(provider_id=mime["Message-ID"])
+
+    def send_mail(self, *, to: Sequence[str], subject: str, text: str,
+                  attachments: Mapping[str, bytes] | None = None,
+                  message_id: str | None = None) -> list[str]:
+        """A mail to staff: ``text``, with ``attachments`` (file name -> content) attached,
+        built by yagmail and sent on this channel's connection. ``message_id`` (the same for
+        a repeat) lets the receiving side recognise it. Returns the recipients the server
+        refused (all refused, or a failure to send, raise like ``send``)."""
+        for address in to:
+            try:
+                validate_email_with_regex(address)
+            except YagInvalidEmailAddress:
+                raise PermanentError(f"not an e-mail address: {address!r}",
+                                     code=INVALID_RECIPIENT) from None
+        builder = yagmail.SMTP(user={self.sender: self.sender_name} if self.sender_name
+                               else self.sender, smtp_skip_login=True,
+                               soft_email_validation=False)
+        builder.set_logging(None)
+        files = []
+        for name, content in (attachments or {}).items():
+            handle = io.BytesIO(content)
+            handle.name = name  # yagmail names the part (and guesses its type) from it
+            files.append(handle)
+        headers = {"Auto-Submitted": "auto-generated"}
+        if self.reply_to:
+            headers["Reply-To"] = self.reply_to
+        recipients, data = builder.prepare_send(
+            to=list(to), subject=_header(subject), contents=text, attachments=files or None,
+            headers=headers, prettify_html=False, message_id=message_id)
+        try:
+            refused = self._connection().sendmail(self.sender, recipients, data)
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise _classify(exc) from None
+        except BaseException:
+            self.close()
+            raise
+        return sorted(refused)
 
     def close(self) -> None:
         """Say goodbye to the server (the end of a run). The channel stays usable: the next

@@ -50,6 +50,7 @@ PERMANENT: dict[str, tuple[str, str]] = {
 class EsmsChannel:
     name = "sms"
     provider = "esms"
+    dedupes = True  # RequestId: eSMS refuses a repeat (CodeResult 124), sending nothing
 
     def __init__(self, *, api_key: str, secret_key: str, brandname: str, sms_type: int = 2,
                  sandbox: bool = False, callback_url: str | None = None,

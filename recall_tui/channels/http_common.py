@@ -38,10 +38,19 @@ def call(client: httpx.Client, method: str, url: str, *, provider: str,
         return client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
         raise TransientError(f"{provider}: no answer in time ({type(exc).__name__})",
-                             code=NETWORK) from None
+                             code=NETWORK, maybe_delivered=_after_sending(exc)) from None
     except httpx.HTTPError as exc:
         raise TransientError(f"{provider}: could not reach the provider "
-                             f"({type(exc).__name__}: {str(exc)[:120]})", code=NETWORK) from None
+                             f"({type(exc).__name__}: {str(exc)[:120]})", code=NETWORK,
+                             maybe_delivered=_after_sending(exc)) from None
+
+
+def _after_sending(exc: httpx.HTTPError) -> bool:
+    """Whether the request may have reached the provider: any failure but one to connect
+    (refused, unreachable, connect timeout, a pool with no room)."""
+    return not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+                          | httpx.UnsupportedProtocol | httpx.ProxyError
+                          | httpx.LocalProtocolError)
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -10,6 +10,13 @@ An answer is a success when its HTTP status is 2xx and, when given, the JSON fie
 ``success_field`` (a dotted path, "data.0.status") equals ``success_value`` (or is truthy),
 or ``success_regex`` is found in the body. ``id_field`` / ``id_regex`` pick the gateway's
 message id. HTTP 429 and 5xx are transient; any other refusal is permanent.
+
+``{id}`` is the message's reference: the same for every attempt at one outbox message.
+Many gateways take such a reference ("reference", "RequestId", "client_ref") and refuse
+or ignore a second request with one they have seen. Only the operator knows whether theirs
+does: ``dedupes_by_reference = true`` says so (it needs ``{id}`` in the request), and the
+outbox then sends a message again after a run died mid-send. Without it, a message whose
+run died mid-send is marked ``maybe_sent`` for staff instead of going a second time.
 """
 
 from __future__ import annotations
@@ -47,9 +54,14 @@ class HttpSmsChannel:
                  phone_format: str = "84", api_key: str = "",
                  success_field: str | None = None, success_value: Any = None,
                  success_regex: str | None = None, id_field: str | None = None,
-                 id_regex: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+                 id_regex: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 dedupes_by_reference: bool = False):
         if body_format not in BODY_FORMATS:
             raise ValueError(f"unknown body format {body_format!r} (known: json, form)")
+        if dedupes_by_reference and not mentions(
+                [url, dict(headers or {}), dict(body) if body is not None else None], "{id}"):
+            raise ValueError("dedupes_by_reference needs {id} (the message's reference) in "
+                             "the url, a header or the body")
         in_form("+84912345678", phone_format)  # fails early on an unknown form
         self.url = url
         self.method = method.upper()
@@ -63,6 +75,7 @@ class HttpSmsChannel:
         self.success_regex = re.compile(success_regex) if success_regex else None
         self.id_field = id_field
         self.id_regex = re.compile(id_regex) if id_regex else None
+        self.dedupes = dedupes_by_reference  # the gateway refuses a reference it has seen
         self._client = make_client(timeout=timeout)
 
     def __repr__(self) -> str:
@@ -126,6 +139,17 @@ class HttpSmsChannel:
         if self._api_key:
             text = text.replace(self._api_key, "***")
         return clip(text)
+
+
+def mentions(node: Any, placeholder: str) -> bool:
+    """Whether ``placeholder`` ("{key}", "{id}") is in any string of ``node``."""
+    if isinstance(node, str):
+        return placeholder in node
+    if isinstance(node, Mapping):
+        return any(mentions(v, placeholder) for v in node.values())
+    if isinstance(node, list):
+        return any(mentions(v, placeholder) for v in node)
+    return False
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:

@@ -32,6 +32,9 @@ mistyped setting is a ValueError that names it.
     #           format = "json" | "form", phone_format = "84" | "0" | "e164",
     #           success_field + success_value, or success_regex; id_field or id_regex
     #           placeholders {phone} {text} {key} {id}; see http_sms
+    #           dedupes_by_reference = false: true when the gateway refuses a second
+    #           request with a reference ({id}) it has seen (then a message is sent again
+    #           after a run died mid-send; otherwise it is marked maybe_sent)
     #           secret: RECALL_SMS_HTTP_KEY (the {key}), required when {key} is used
 
     [channels.zalo]
@@ -53,7 +56,7 @@ from .base import Channel
 from .email import TLS_MODES, EmailChannel
 from .esms import ESMS_BASE_URL, EsmsChannel
 from .http_common import DEFAULT_TIMEOUT
-from .http_sms import BODY_FORMATS, HttpSmsChannel
+from .http_sms import BODY_FORMATS, HttpSmsChannel, mentions
 from .phones import FORMS
 from .speedsms import SPEEDSMS_BASE_URL, SpeedSmsChannel
 from .twilio import TWILIO_BASE_URL, TwilioChannel
@@ -192,7 +195,11 @@ def build_http_sms(s: _Section, env: Mapping[str, str]) -> HttpSmsChannel:
     url = s.require("url")
     headers = s.get("headers", Mapping, {})
     body = s.get("body", Mapping)
-    uses_key = _mentions_key([url, dict(headers), body])
+    uses_key = mentions([url, dict(headers), body], "{key}")
+    dedupes = s.get("dedupes_by_reference", bool, False)
+    if dedupes and not mentions([url, dict(headers), body], "{id}"):
+        raise ValueError(f"{s.where}.dedupes_by_reference needs {{id}} (the message's "
+                         "reference) in the url, a header or the body")
     channel = HttpSmsChannel(
         url=url, method=s.get("method", str, "POST"), headers=headers, body=body,
         body_format=s.choice("format", BODY_FORMATS, "json"),
@@ -202,19 +209,10 @@ def build_http_sms(s: _Section, env: Mapping[str, str]) -> HttpSmsChannel:
         success_value=s.get("success_value", (str, int, bool)),
         success_regex=s.get("success_regex", str), id_field=s.get("id_field", str),
         id_regex=s.get("id_regex", str), timeout=s.timeout(),
+        dedupes_by_reference=dedupes,
     )
     s.done()
     return channel
-
-
-def _mentions_key(node: Any) -> bool:
-    if isinstance(node, str):
-        return "{key}" in node
-    if isinstance(node, Mapping):
-        return any(_mentions_key(v) for v in node.values())
-    if isinstance(node, list):
-        return any(_mentions_key(v) for v in node)
-    return False
 
 
 SMS_BUILDERS: dict[str, Callable[[_Section, Mapping[str, str]], Channel]] = {

@@ -46,6 +46,7 @@ TRANSIENT = {"500": "internal error, try again"}
 class SpeedSmsChannel:
     name = "sms"
     provider = "speedsms"
+    dedupes = False  # /sms/send takes no request key: a repeat is a second SMS
 
     def __init__(self, *, access_token: str, sender: str = "", sms_type: int = 2,
                  base_url: str = SPEEDSMS_BASE_URL, timeout: float = DEFAULT_TIMEOUT):

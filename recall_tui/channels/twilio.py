@@ -49,6 +49,9 @@ TOO_MANY_REQUESTS = 20429
 class TwilioChannel:
     name = "sms"
     provider = "twilio"
+    # The Messages resource has no idempotency key (each POST creates a message): a repeat
+    # is a second SMS.
+    dedupes = False
 
     def __init__(self, *, account_sid: str, auth_token: str, from_number: str | None = None,
                  messaging_service_sid: str | None = None, base_url: str = TWILIO_BASE_URL,

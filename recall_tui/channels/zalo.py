@@ -80,6 +80,9 @@ class ZaloTokens:
 
 class ZaloChannel:
     name = "zalo"
+    # ``tracking_id`` is documented for reconciliation only ("đối soát"), not as a key ZNS
+    # refuses a repeat by: a repeat is a second notification.
+    dedupes = False
 
     def __init__(self, *, app_id: str, secret_key: str, refresh_token: str,
                  access_token: str = "", on_tokens: Callable[[ZaloTokens], None] | None = None,

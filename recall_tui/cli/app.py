@@ -55,3 +55,7 @@ app.add_typer(_risk.risk_app, name="risk")
 from . import slips as _slips  # noqa: E402
 
 app.command("slip")(_slips.slip)
+
+from . import reports as _reports  # noqa: E402
+
+app.add_typer(_reports.report_app, name="report")

@@ -37,8 +37,9 @@ def _show_remind(res) -> None:
         return
     if res.dry_run:
         for i in res.items:
-            typer.echo(f"would send  {i.key:<28} {i.channel:<6} {mask_recipient(i.recipient)}")
-        typer.echo(f"{len(res.items)} message(s) due.")
+            what = "would send" if i.result == "would_send" else "superseded"
+            typer.echo(f"{what:<11} {i.key:<28} {i.channel:<6} {mask_recipient(i.recipient)}")
+        typer.echo(f"{sum(i.result == 'would_send' for i in res.items)} message(s) due.")
         return
     if res.no_channels:
         typer.echo("No channel is configured ([channels.*] in recall.toml): nothing sent; "
@@ -46,10 +47,12 @@ def _show_remind(res) -> None:
         return
     for i in res.items:
         if i.result != "sent":
-            typer.echo(redact(f"{i.result:<10} {i.key:<28} {i.channel:<6} {i.detail}"))
+            typer.echo(redact(f"{i.result:<10} {i.key:<28} {i.channel:<6} "
+                              f"{mask_recipient(i.recipient):<24} {i.detail}"))
     typer.echo(f"Sent {res.sent}; retry later {res.retried}; next channel {res.fell_over}; "
                f"failed {res.failed}; cancelled {res.cancelled}; expired {res.expired}; "
-               f"no-shows marked {res.no_shows}.")
+               f"superseded {res.superseded}; maybe sent (check with the patient) "
+               f"{res.maybe_sent}; no-shows marked {res.no_shows}.")
 
 
 def inbox(json_: JsonOpt = False, now: NowOpt = None, config: ConfigOpt = None):
@@ -75,8 +78,9 @@ def daemon(every: Annotated[int, typer.Option(
                help="Folder for nightly backups (default: backups/ next to the database).")]
            = None,
            config: ConfigOpt = None):
-    """Send due reminders (and mark no-shows) every minute, back up nightly; logs what it
-    does; stops cleanly on SIGTERM or Ctrl-C."""
+    """Send due reminders (and mark no-shows) every minute, mail the day's no-show report
+    to the staff after the last session ([reports] staff_email), back up nightly; logs
+    what it does; stops cleanly on SIGTERM or Ctrl-C."""
     from .logs import setup
 
     setup(logging.INFO)
@@ -92,13 +96,15 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
 
     import schedule
 
-    from ..services import backup, messaging
+    from ..services import backup, messaging, noshow_report
     from .common import parse_time
 
     backup_time = parse_time(backup_at, "backup-at")
     ctx = r.ctx
     channels = messaging.build_channels(r.cfg, os.environ)
     conf = messaging.settings(r.cfg)
+    reports = noshow_report.report_settings(r.cfg)
+    mailer = channels.get("email")
     stop = threading.Event()
 
     def remind_job() -> None:
@@ -107,8 +113,9 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
                                    config=conf)
             if res.items or res.no_shows:
                 log.info("reminders: sent %d, retry %d, next channel %d, failed %d, "
-                         "cancelled %d, expired %d; no-shows %d", res.sent, res.retried,
-                         res.fell_over, res.failed, res.cancelled, res.expired, res.no_shows)
+                         "cancelled %d, expired %d, superseded %d, maybe sent %d; no-shows %d",
+                         res.sent, res.retried, res.fell_over, res.failed, res.cancelled,
+                         res.expired, res.superseded, res.maybe_sent, res.no_shows)
         except Exception:  # one bad run must not stop the daemon
             log.exception("reminder run failed")
 
@@ -134,6 +141,16 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
             log.exception("backup failed")
 
     his_job, his_conf = _his_job(r, ctx, remind_job)
+    def report_job() -> None:
+        """Today's no-show report, once, after the last session (checked every minute)."""
+        try:
+            sent = noshow_report.send_if_due(ctx, now=datetime.now(ctx.tz), mailer=mailer)
+            if sent is not None:
+                log.info("no-show report of %s sent to %s: %d no-shows, %d open tasks%s",
+                         sent.day, ", ".join(sent.to), sent.no_shows, sent.open_tasks,
+                         f" (refused: {', '.join(sent.refused)})" if sent.refused else "")
+        except Exception:  # tried again at the next minute; the daemon goes on
+            log.exception("no-show report failed")
 
     def on_signal(signum, _frame) -> None:
         log.info("signal %d: stopping after the current job", signum)
@@ -146,6 +163,12 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
     sched.every(1).minutes.do(backup_job)
     if his_job is not None:
         sched.every(his_conf.scan_seconds).seconds.do(his_job)
+    if reports.staff_email and reports.noshows_daily:
+        if mailer is None:
+            log.error("[reports] staff_email is set but [channels.email] is not: the daily "
+                      "no-show report cannot be mailed")
+        else:
+            sched.every(1).minutes.do(report_job)
     log.info("recall daemon started: reminders every %d min, backup at %s %s (channels: %s)",
              every, backup_at, r.cfg.timezone, ", ".join(channels) or "none")
     if his_job is not None:

@@ -363,6 +363,7 @@ class HttpSms(Channel):
     success_regex: Annotated[str, AfterValidator(_regex)] | None = None
     id_field: Text(100) | None = None
     id_regex: Annotated[str, AfterValidator(_regex)] | None = None
+    dedupes_by_reference: bool = False  # the gateway refuses a repeated {id} (docs/reminders.md)
 
 
 Sms = Annotated[Esms | SpeedSms | Twilio | HttpSms, Field(discriminator="provider")]
@@ -427,6 +428,13 @@ class Desk(Table):
     cursor_blink: bool = True
 
 
+class Reports(Table):
+    """[reports]: the day's no-show report mailed to the staff (services/noshow_report.py)."""
+
+    staff_email: Text(254) | list[Text(254)] = []
+    noshows_daily: bool = True
+
+
 class His(Table):
     """[his]: the hospital's system hands recall its follow-up slips (docs/his.md)."""
 
@@ -462,3 +470,4 @@ class RecallToml(Table):
     printing: Printing = Printing()
     desk: Desk = Desk()
     his: His = His()
+    reports: Reports = Reports()

@@ -24,11 +24,45 @@ class Kind(enum.StrEnum):
 
 class MessageStatus(enum.StrEnum):
     PENDING = "pending"
-    SENDING = "sending"
+    SENDING = "sending"  # claimed by a run, under its lease
+    IN_FLIGHT = "in_flight"  # handed to a channel that cannot recognise a repeat
     SENT = "sent"
+    MAYBE_SENT = "maybe_sent"  # its run died (or the answer was lost) mid-send: not repeated
     FAILED = "failed"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    SUPERSEDED = "superseded"  # a later reminder of the same visit was due too: not sent
+
+    @property
+    def vi(self) -> str:
+        return STATUS_TEXT[self][0]
+
+    @property
+    def en(self) -> str:
+        return STATUS_TEXT[self][1]
+
+
+# How a message's status reads to staff (message history, lists): Vietnamese, English.
+STATUS_TEXT: dict[MessageStatus, tuple[str, str]] = {
+    MessageStatus.PENDING: ("Chờ gửi", "Waiting"),
+    MessageStatus.SENDING: ("Đang gửi", "Sending"),
+    MessageStatus.IN_FLIGHT: ("Đang gửi", "Sending"),
+    MessageStatus.SENT: ("Đã gửi", "Sent"),
+    MessageStatus.MAYBE_SENT: ("Có thể đã gửi", "Maybe sent"),
+    MessageStatus.FAILED: ("Gửi lỗi", "Failed"),
+    MessageStatus.CANCELLED: ("Đã huỷ", "Cancelled"),
+    MessageStatus.EXPIRED: ("Quá hạn", "Expired"),
+    MessageStatus.SUPERSEDED: ("Thay bằng tin sau", "Superseded"),
+}
+
+
+def status_text(status: str, language: str = "vi") -> str:
+    """A message status as staff read it; an unknown value as it is."""
+    try:
+        vi, en = STATUS_TEXT[MessageStatus(status)]
+    except ValueError:
+        return status
+    return en if language == "en" else vi
 
 
 @dataclass(frozen=True)

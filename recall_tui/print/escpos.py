@@ -43,6 +43,7 @@ class _Receipt:
         self.k = width / 384  # sizes below are for 58 mm paper; 80 mm scales them up
         self.pad = round(6 * self.k)
         self.blocks: list[Image.Image] = []
+        self.lines: list[str] = []  # every line of text drawn, top to bottom
 
     def px(self, value: float) -> int:
         return max(1, round(value * self.k))
@@ -98,6 +99,7 @@ class _Receipt:
             if bullet and i == 0:
                 draw.text((self.pad, 0), bullet, font=font, fill=BLACK)
             self.blocks.append(img)
+            self.lines.append(f"{bullet} {line}" if bullet and i == 0 else line)
 
     def pair(self, label: str, value: str, size: float = 20, bold: bool = False) -> None:
         """``Label: value``, the value in a hanging column when the label is short."""
@@ -107,8 +109,9 @@ class _Receipt:
             self.text(f"{label}:", size - 3)
             self.text(value, size, bold=bold, indent=12)
             return
-        first = len(self.blocks)
+        first, line = len(self.blocks), len(self.lines)
         self.text(value, size, bold=bold, indent=(label_w / self.k))
+        self.lines[line] = f"{label}: {self.lines[line]}"
         draw = ImageDraw.Draw(self.blocks[first])
         value_ascent = _font(self.px(size), bold).getmetrics()[0]
         draw.text((self.pad, value_ascent - label_font.getmetrics()[0]), f"{label}:",
@@ -135,6 +138,7 @@ class _Receipt:
         draw.text(((box_w - big_box[2]) / 2, margin + cap_box[3] + between), value,
                   font=big, fill=BLACK, anchor="lt")
         self.picture(img)
+        self.lines += [label, value]
 
     def image(self) -> Image.Image:
         height = sum(b.height for b in self.blocks)
@@ -162,6 +166,16 @@ def _modules_image(rows: list[list[bool]], unit: int, height: int | None = None,
 
 def receipt_image(slip: Slip, width_dots: int = 384) -> Image.Image:
     """The receipt as a 1-bit image ``width_dots`` wide (black text on white)."""
+    return _receipt(slip, width_dots).image()
+
+
+def receipt_text(slip: Slip, width_dots: int = 384) -> list[str]:
+    """The lines of text the receipt prints, as wrapped on its paper, top to bottom (what
+    a person reads on it; the codes aside)."""
+    return _receipt(slip, width_dots).lines
+
+
+def _receipt(slip: Slip, width_dots: int) -> _Receipt:
     if width_dots < 200 or width_dots % 8:
         raise ValueError("width_dots must be a multiple of 8, e.g. 384 (58 mm) or 576 (80 mm)")
     lab = slip.labels
@@ -205,7 +219,7 @@ def receipt_image(slip: Slip, width_dots: int = 384) -> Image.Image:
     r.text(lab["bring"], 16)
     r.text(lab["earlier"], 16)
     r.text(slip.printed_text, 15, align="right")
-    return r.image()
+    return r
 
 
 def raster(image: Image.Image) -> bytes:

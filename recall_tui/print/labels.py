@@ -1,7 +1,8 @@
 """The fixed words printed on a follow-up slip, in Vietnamese and English (NFC).
 
-Nothing here names a diagnosis or a specialty: the only clinical word on a slip is the clinic
-name the caller gives.
+Nothing here names a diagnosis or a specialty: a slip names its clinic by the public name the
+clinic chose for patients (``[[clinics]] public_name``), and says where to go in the
+building (``where``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
         "session": "Buổi",
         "queue": "Số thứ tự",
         "clinic": "Nơi khám",
+        "where": "Vị trí",
         "doctor": "Bác sĩ",
         "licence": "Số GPHN",
         "instructions": "Dặn dò",
@@ -42,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "session": "Session",
         "queue": "Queue no.",
         "clinic": "Clinic",
+        "where": "Where to go",
         "doctor": "Doctor",
         "licence": "Licence no.",
         "instructions": "Instructions",

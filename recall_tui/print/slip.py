@@ -35,7 +35,7 @@ class Slip:
     mrn: str
     appointment_date: date
     part_label: str  # the session part as the desk says it: "Sáng", "Morning"
-    clinic_name: str
+    clinic_name: str  # the clinic's public name: never a specialty that reveals a diagnosis
     queue_number: int | None
     printed_at: datetime
     language: str = "vi"  # "vi" | "en"
@@ -46,6 +46,7 @@ class Slip:
     weekday: str = ""  # computed from the date in the slip's language when empty
     session_start: time | None = None
     session_end: time | None = None
+    where: str | None = None  # where to go: room, floor, building ("Phòng 105, tầng 1, khu B")
     doctor_name: str | None = None
     doctor_licence: str | None = None
     instructions: tuple[str, ...] = ()  # a str is taken as one instruction
@@ -151,8 +152,11 @@ class Slip:
         return rows
 
     def place_rows(self) -> list[tuple[str, str]]:
-        """Where and with whom: the clinic, and the doctor when known."""
+        """Where and with whom: the clinic, where to go in the building, and the doctor when
+        known."""
         rows = [(self.labels["clinic"], self.clinic_name)]
+        if self.where:
+            rows.append((self.labels["where"], self.where))
         if self.doctor_text:
             rows.append((self.labels["doctor"], self.doctor_text))
         return rows
@@ -176,7 +180,8 @@ def sample_slip(language: str = "vi", **changes: object) -> Slip:
         session_start=time(7, 0),
         session_end=time(11, 30),
         queue_number=12,
-        clinic_name="Phòng khám 105 – Tầng 1, Khu B" if vi else "Clinic 105, Floor 1, Building B",
+        clinic_name="Khu khám bệnh B" if vi else "Outpatient area B",
+        where="Phòng 105, tầng 1, nhà B" if vi else "Room 105, floor 1, building B",
         doctor_name="BS. Trần Văn An" if vi else "Dr Tran Van An",
         doctor_licence="001234/TTH-GPHN",
         instructions=("Nhịn ăn sáng để xét nghiệm máu.", "Mang theo đơn thuốc cũ.") if vi

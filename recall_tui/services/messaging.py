@@ -1,6 +1,9 @@
 """Sending what the outbox holds: claim, re-check, send, record.
 
-One run (``remind``) claims due messages in small batches with a lease, re-reads their
+One run (``remind``) first sets aside the reminders a later due reminder of the same visit
+replaces (``superseded``: after downtime the patient gets one reminder, the latest) and
+settles the messages a dead run left in flight (``maybe_sent``, below); then it claims due
+messages in small batches with a lease, re-reads their
 appointments in one read just before sending the batch (again when sends are slow), and
 for each: checks its appointment (a cancelled, moved or started visit gets nothing; nothing
 is sent after its expiry), renders it in the patient's language, sends it through its channel and
@@ -9,11 +12,15 @@ permanent one falls over to the patient's next channel; when none is left the me
 ``failed`` and the appointment goes on the call list ("message_failed").
 
 Crash safety: a claimed message is ``sending`` until recorded. If the run dies, another run
-takes it again once the lease has run out, so nothing is lost; a message can be sent twice
-only when a run dies between the provider's acceptance and the record (inside the lease).
-Overlapping runs never claim the same row (see ``store.outbox``). Each send is recorded in
-its own durable transaction (one UPDATE), so a killed run re-sends at most the one mail in
-flight. Channels that keep a connection open for the run (e-mail) are closed at its end.
+takes it again once the lease has run out, so nothing is lost. The one message a dying run
+was sending is the only one whose fate is unknown: on a channel that recognises a repeat
+(``dedupes``: e-mail by its Message-ID, eSMS by RequestId, a gateway by its reference) it
+is simply sent again and the patient gets it once; on any other channel the message is
+marked ``in_flight`` (one UPDATE, committed) just before the send, and a run that finds it
+so after the lease becomes its heir: ``maybe_sent``, shown to staff, never sent a second
+time. Overlapping runs never claim the same row (see ``store.outbox``). Each send is
+recorded in its own durable transaction (one UPDATE). Channels that keep a connection
+open for the run (e-mail) are closed at its end.
 """
 
 from __future__ import annotations
@@ -176,7 +183,9 @@ class Outcome:
     kind: str
     channel: str
     recipient: str
-    result: str  # sent | retry | fell_over | failed | cancelled | expired | would_send | lost_lease
+    # sent | retry | fell_over | failed | cancelled | expired | superseded | maybe_sent |
+    # lost_lease | would_send | would_supersede
+    result: str
     detail: str = ""
 
 
@@ -193,14 +202,16 @@ class RemindResult:
     failed: int = 0
     cancelled: int = 0
     expired: int = 0
+    superseded: int = 0
+    maybe_sent: int = 0
     items: list[Outcome] = field(default_factory=list)
     no_shows: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.items.append(outcome)
         name = {"sent": "sent", "retry": "retried", "fell_over": "fell_over",
-                "failed": "failed", "cancelled": "cancelled", "expired": "expired"}.get(
-            outcome.result)
+                "failed": "failed", "cancelled": "cancelled", "expired": "expired",
+                "superseded": "superseded", "maybe_sent": "maybe_sent"}.get(outcome.result)
         if name:
             setattr(self, name, getattr(self, name) + 1)
 
@@ -225,10 +236,15 @@ def remind(ctx: Context, *, now: datetime, channels: Mapping[str, Channel],
         return result
     if dry_run:
         with ctx.db.read() as conn:
+            for row in outbox.would_supersede(conn, now=now):
+                result.items.append(Outcome(row.id, row.idempotency_key, row.kind, row.channel,
+                                            row.recipient, "would_supersede",
+                                            outbox.SUPERSEDED_NOTE))
             for row in outbox.due(conn, now=now, limit=limit or 1000):
                 result.items.append(Outcome(row.id, row.idempotency_key, row.kind, row.channel,
                                             row.recipient, "would_send"))
         return result
+    _housekeeping(ctx, result, now=now)
     if not channels:
         result.no_channels = True
         return result
@@ -263,6 +279,22 @@ def remind(ctx: Context, *, now: datetime, channels: Mapping[str, Channel],
     finally:
         _hang_up(channels)
     return result
+
+
+def _housekeeping(ctx: Context, result: RemindResult, *, now: datetime) -> None:
+    """Before claiming: reminders a later due one replaces are superseded; messages a dead
+    run left in flight on a channel that cannot recognise a repeat become maybe_sent."""
+    with ctx.db.write() as conn:
+        gone = outbox.supersede(conn, now=now)
+        lost = outbox.settle_lost(conn, now=now)
+    for r in gone:
+        result.add(Outcome(r.id, r.idempotency_key, r.kind, r.channel, r.recipient,
+                           "superseded", outbox.SUPERSEDED_NOTE))
+    for r in lost:
+        log.warning("message %s: its run stopped while sending by %s to %s; maybe delivered, "
+                    "not sent again (maybe_sent)", r.idempotency_key, r.channel, r.recipient)
+        result.add(Outcome(r.id, r.idempotency_key, r.kind, r.channel, r.recipient,
+                           "maybe_sent", outbox.LOST_NOTE))
 
 
 def _recheck(ctx: Context, rows: list) -> tuple[dict[int, Any], dict[int, list]]:
@@ -315,8 +347,13 @@ def _deliver(ctx: Context, row, s, phone_rows: list, *, now: datetime,
         why = "channel not configured" if channel is None else "patient opted out"
         return _fall_over(ctx, row, s, phone_rows, now=now, channels=channels, runner=runner,
                           error=f"{row.channel}: {why}", outcome=outcome)
+    dedupes = bool(getattr(channel, "dedupes", False))
     try:
         message = compose(ctx, row, s, now=now, conf=conf)
+        if not dedupes:  # a repeat would be a second message: say it is in flight first
+            with ctx.db.write() as conn:
+                if not outbox.mark_in_flight(conn, row.id, runner):
+                    return outcome("lost_lease", "another run holds it")
         sent = channel.send(message)
     except PermanentError as exc:
         log.warning("message %s: %s refused for good: %s", row.idempotency_key, row.channel, exc)
@@ -324,6 +361,15 @@ def _deliver(ctx: Context, row, s, phone_rows: list, *, now: datetime,
                           error=f"{row.channel}: {exc}", outcome=outcome)
     except (TransientError, Exception) as exc:  # an unexpected error is retried, not lost
         retry_after = getattr(exc, "retry_after", None)
+        if getattr(exc, "maybe_delivered", False) and not dedupes:
+            # The request went out and its answer was lost: sending it again could be a
+            # second message. Staff see it as maybe sent.
+            log.warning("message %s: %s answer lost, maybe delivered: %s",
+                        row.idempotency_key, row.channel, exc)
+            with ctx.db.write() as conn:
+                outbox.finish(conn, row.id, runner, status="maybe_sent",
+                              error=f"{row.channel}: {exc}")
+            return outcome("maybe_sent", str(exc))
         log.warning("message %s: %s failed for now: %s", row.idempotency_key, row.channel, exc)
         if row.attempts >= conf.max_attempts:
             return _fall_over(ctx, row, s, phone_rows, now=now, channels=channels,

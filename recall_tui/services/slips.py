@@ -64,6 +64,15 @@ def _instructions(raw: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
+def place(ctx: Context, clinic_code: str) -> tuple[str, str]:
+    """What a patient reads about the clinic: its public name (as messages say it; never the
+    internal name, which may be a specialty that reveals a diagnosis) and where to go."""
+    cc = ctx.cfg.clinic(clinic_code)
+    public = (cc.public_name if cc else "") or ctx.cfg.facility_name
+    # ``where`` (room, floor, building) arrives with the configuration's next schema.
+    return public, (getattr(cc, "where", "") or "") if cc else ""
+
+
 def slip_for(ctx: Context, *, code: str, now: datetime, language: str | None = None) -> Slip:
     """The slip of the appointment ``code``, in ``language`` (default: the patient's)."""
     canonical = codes.parse_code(code)
@@ -85,13 +94,15 @@ def slip_for(ctx: Context, *, code: str, now: datetime, language: str | None = N
                        f"Not a language: {excerpt(lang)} (vi or en).", field="language")
     part = Part(row.part)
     birth = row.birth_date or row.birth_year
+    public, where = place(ctx, row.clinic_code)
     return Slip(
         facility_name=ctx.cfg.facility_name, facility_address=ctx.cfg.facility_address,
         facility_phone=ctx.cfg.facility_phone, code=shown, patient_name=row.full_name,
         birth=birth, mrn=row.mrn, bhyt_number=row.bhyt, appointment_date=row.day,
         part_label=part.vi if lang == "vi" else _PART_EN[part.value],
         session_start=row.at_time or row.starts, session_end=None if row.at_time else row.ends,
-        queue_number=row.queue_no, clinic_name=row.clinic_name, doctor_name=row.doctor_name,
+        queue_number=row.queue_no, clinic_name=public, where=where,
+        doctor_name=row.doctor_name,
         doctor_licence=row.doctor_licence or None, instructions=_instructions(row.instructions),
         validity_note=validity_note(max(row.latest, row.day), lang), scan_value=row.code,
         language=lang, printed_at=now.astimezone(ctx.tz).replace(tzinfo=None))

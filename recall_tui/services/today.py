@@ -25,7 +25,7 @@ class Row:
     born: str
     phone: str
     status: str
-    reminder: str  # sent | pending | failed | none | imported
+    reminder: str  # maybe_sent | sent | failed | pending | none | imported
     doctor: str = ""  # the session's doctor's code, where the clinic's sessions name one
 
     @property
@@ -61,7 +61,11 @@ def day_counts(ctx: Context, *, day: date) -> dict[str, int]:
         return counts_by_status(appt_repo.status_counts(conn, day))
 
 
-def _reminder(sent, failed, pending, reminded) -> str:
+def _reminder(sent, failed, pending, reminded, maybe_sent=0) -> str:
+    """The state of a visit's reminders in one word. A reminder whose run died mid-send
+    (maybe delivered, not repeated) comes first: staff check with the patient."""
+    if maybe_sent:
+        return "maybe_sent"
     if sent:
         return "sent"
     if failed:
@@ -77,17 +81,18 @@ def _reminder(sent, failed, pending, reminded) -> str:
 # by name cost 11 ms; by position under 1 ms.
 _FIELDS = ("code", "clinic_code", "part", "starts", "at_time", "queue_no", "mrn", "full_name",
            "birth_date", "birth_year", "phone", "status", "sent", "failed", "pending",
-           "reminded", "doctor_code")
+           "reminded", "doctor_code", "maybe_sent")
 
 
 def _row(values) -> Row:
     (code, clinic, part, starts, at_time, queue_no, mrn, name, birth_date, birth_year, phone,
-     status, sent, failed, pending, reminded, doctor) = values
+     status, sent, failed, pending, reminded, doctor, maybe_sent) = values
     return Row(code=code, clinic=clinic, part=part, starts=starts, at_time=at_time,
                queue_no=queue_no, mrn=mrn, patient=name,
                born=_dmy(birth_date) if birth_date else (str(birth_year) if birth_year else ""),
                phone=phones.display_phone(phone) if phone else "", status=status,
-               reminder=_reminder(sent, failed, pending, reminded), doctor=doctor or "")
+               reminder=_reminder(sent, failed, pending, reminded, maybe_sent),
+               doctor=doctor or "")
 
 
 def _dmy(d: date) -> str:

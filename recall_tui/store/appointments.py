@@ -102,7 +102,9 @@ def day_list(conn: Connection, day: date, clinic_id: int | None = None,
     msgs = (select(message.c.appointment_id,
                    func.sum(case((message.c.status == "sent", 1), else_=0)).label("sent"),
                    func.sum(case((message.c.status == "pending", 1), else_=0)).label("pending"),
-                   func.sum(case((message.c.status == "failed", 1), else_=0)).label("failed"))
+                   func.sum(case((message.c.status == "failed", 1), else_=0)).label("failed"),
+                   func.sum(case((message.c.status == "maybe_sent", 1), else_=0))
+                   .label("maybe_sent"))
             .join(appointment, appointment.c.id == message.c.appointment_id)
             .where(appointment.c.day == day, message.c.kind == "reminder")
             .group_by(message.c.appointment_id).subquery())
@@ -114,7 +116,7 @@ def day_list(conn: Connection, day: date, clinic_id: int | None = None,
                 doctor.c.name.label("doctor_name"), doctor.c.code.label("doctor_code"),
                 session_t.c.starts, session_t.c.ends,
                 first_phone.label("phone"),
-                msgs.c.sent, msgs.c.pending, msgs.c.failed)
+                msgs.c.sent, msgs.c.pending, msgs.c.failed, msgs.c.maybe_sent)
          .join(patient, patient.c.id == appointment.c.patient_id)
          .join(clinic, clinic.c.id == appointment.c.clinic_id)
          .join(session_t, session_t.c.id == appointment.c.session_id)

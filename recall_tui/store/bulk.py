@@ -66,7 +66,9 @@ def history(conn: Connection, orders: list[dict], appointments: list[dict],
 
 
 def messages(conn: Connection, rows: list[dict]) -> None:
-    insert_many(conn, message, rows)
+    from .messages import with_planned_at
+
+    insert_many(conn, message, with_planned_at(rows))
 
 
 def events(conn: Connection, rows: list[dict]) -> None:

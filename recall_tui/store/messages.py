@@ -7,9 +7,14 @@ from sqlalchemy import Connection, select
 from .rows import insert_ignore, message
 
 
+def with_planned_at(rows: list[dict]) -> list[dict]:
+    """The rows, each with ``planned_at`` (its first ``due_at`` unless given)."""
+    return [r if r.get("planned_at") else {**r, "planned_at": r["due_at"]} for r in rows]
+
+
 def plan(conn: Connection, rows: list[dict]) -> None:
     if rows:
-        insert_ignore(conn, message, rows, ["idempotency_key"])
+        insert_ignore(conn, message, with_planned_at(rows), ["idempotency_key"])
 
 
 def cancel_pending(conn: Connection, appointment_id: int) -> int:

@@ -246,8 +246,11 @@ class Message(SQLModel, table=True):
     channel: str = _text(16)
     recipient: str = _text(default="")
     language: str = _text(default="vi")
-    due_at: datetime = _instant()
+    due_at: datetime = _instant()  # when to try next (a retry moves it on)
+    planned_at: datetime | None = _instant(nullable=True)  # when it was planned to go
     expires_at: datetime = _instant()
+    # pending | sending | in_flight | sent | maybe_sent | failed | cancelled | expired |
+    # superseded (core.reminders.MessageStatus)
     status: str = _text(16, default="pending")
     attempts: int = Field(default=0)
     lease_until: datetime | None = _instant(nullable=True)

@@ -7,6 +7,14 @@ locked with SKIP LOCKED, so overlapping runners take different rows instead of w
 the outer WHERE repeats the condition, so a row another runner took in the meantime is
 not taken again. On SQLite the write transaction (BEGIN IMMEDIATE) serialises claims.
 Every record is conditional on still holding the lease.
+
+Two statements run before a run claims anything (``housekeeping``):
+- ``supersede``: a pending reminder with a later-planned reminder of the same visit that
+  is due too becomes ``superseded`` (the rule is ``core.outbox_rules.superseded``; this is
+  its statement);
+- ``settle_lost``: a message ``in_flight`` (handed to a channel that cannot recognise a
+  repeat) whose lease ran out, its run having died mid-send, becomes ``maybe_sent``: shown
+  to staff, never sent again behind their back (``core.outbox_rules.after_lost_run``).
 """
 
 from __future__ import annotations
@@ -14,10 +22,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, and_, bindparam, exists, func, not_, or_, select
 
+from ..core.outbox_rules import NOT_A_REMINDER_ANY_MORE
 from .rows import appointment, message, order, patient, patient_phone
 from .rows import session as session_t
+
+SENDING = ("sending", "in_flight")  # held by a run: claimed, or handed to a channel
+
+
+def _sending():
+    """Held by a run. Two comparisons rather than IN: an IN list is an "expanding"
+    parameter, rendered again at every execution of a statement built once."""
+    return or_(message.c.status == SENDING[0], message.c.status == SENDING[1])
 
 
 def _claimable(now: datetime):
@@ -49,9 +66,61 @@ def claim(conn: Connection, *, now: datetime, lease_until: datetime, runner: str
 
 
 def due(conn: Connection, *, now: datetime, limit: int = 1000) -> list:
-    """What a run would claim now (for ``--dry-run``): nothing is changed."""
-    return list(conn.execute(select(message).where(_claimable(now))
+    """What a run would claim now (for ``--dry-run``), superseded reminders left out:
+    nothing is changed."""
+    return list(conn.execute(select(message).where(_claimable(now), not_(_superseded(now)))
                              .order_by(message.c.due_at, message.c.id).limit(limit)))
+
+
+# -- before a run claims ----------------------------------------------------------------------
+
+def _planned(m):
+    """When a message was planned to go (rows from before migration 0008: its due_at)."""
+    return func.coalesce(m.c.planned_at, m.c.due_at)
+
+
+def _superseded(now: datetime):
+    """``core.outbox_rules.superseded`` as a condition on ``message``: a pending, due,
+    unexpired reminder with a later-planned reminder of the same visit, due by ``now``,
+    that still stands. (status, due_at) is the outbox's index: only due rows are read."""
+    later = message.alias("later")
+    return and_(message.c.status == "pending", message.c.due_at <= now,
+                message.c.kind == "reminder", message.c.expires_at > now,
+                exists().where(later.c.appointment_id == message.c.appointment_id,
+                               later.c.kind == "reminder",
+                               later.c.status.not_in(sorted(NOT_A_REMINDER_ANY_MORE)),
+                               _planned(later) > _planned(message),
+                               _planned(later) <= now))
+
+
+SUPERSEDED_NOTE = "a later reminder of this visit was due too"
+LOST_NOTE = "its run stopped while sending: maybe delivered, not sent again"
+
+
+def supersede(conn: Connection, *, now: datetime) -> list:
+    """Mark superseded every reminder a later due one replaces; their rows (id, key, kind,
+    channel, recipient)."""
+    stmt = (message.update().where(_superseded(now))
+            .values(status="superseded", lease_until=None, last_error=SUPERSEDED_NOTE)
+            .returning(message.c.id, message.c.idempotency_key, message.c.kind,
+                       message.c.channel, message.c.recipient))
+    return list(conn.execute(stmt))
+
+
+def would_supersede(conn: Connection, *, now: datetime) -> list:
+    """What ``supersede`` would mark (for ``--dry-run``)."""
+    return list(conn.execute(select(message).where(_superseded(now))
+                             .order_by(message.c.due_at, message.c.id)))
+
+
+def settle_lost(conn: Connection, *, now: datetime) -> list:
+    """Messages in flight when their run died (lease run out): ``maybe_sent``; their rows."""
+    stmt = (message.update()
+            .where(message.c.status == "in_flight", message.c.lease_until < now)
+            .values(status="maybe_sent", lease_until=None, last_error=LOST_NOTE)
+            .returning(message.c.id, message.c.idempotency_key, message.c.kind,
+                       message.c.channel, message.c.recipient))
+    return list(conn.execute(stmt))
 
 
 def _subject_query():
@@ -104,13 +173,26 @@ def phones_of(conn: Connection, patient_ids: Iterable[int]) -> dict[int, list]:
 
 
 def _held(message_id: int, runner: str):
-    return and_(message.c.id == message_id, message.c.status == "sending",
-                message.c.leased_by == runner)
+    return and_(message.c.id == message_id, _sending(), message.c.leased_by == runner)
 
 
-# Built once: recording a sent message is the statement run once per message.
+# Built once: each is run once per message.
+_MARK_IN_FLIGHT = (message.update()
+                   .where(message.c.id == bindparam("m_id"), message.c.status == "sending",
+                          message.c.leased_by == bindparam("m_runner"))
+                   .values(status="in_flight"))
+
+
+def mark_in_flight(conn: Connection, message_id: int, runner: str) -> bool:
+    """Record that a held message is being handed to a channel that cannot recognise a
+    repeat (before the send, in its own transaction): if the run dies now, the message
+    becomes ``maybe_sent`` rather than going again."""
+    res = conn.execute(_MARK_IN_FLIGHT, {"m_id": message_id, "m_runner": runner})
+    return res.rowcount == 1
+
+
 _MARK_SENT = (message.update()
-              .where(message.c.id == bindparam("m_id"), message.c.status == "sending",
+              .where(message.c.id == bindparam("m_id"), _sending(),
                      message.c.leased_by == bindparam("m_runner"))
               .values(status="sent", lease_until=None,
                       sent_at=bindparam("m_sent_at", type_=message.c.sent_at.type),
@@ -130,7 +212,7 @@ def mark_sent(conn: Connection, message_id: int, runner: str, *, now: datetime,
 
 def finish(conn: Connection, message_id: int, runner: str, *, status: str,
            error: str | None = None) -> bool:
-    """End a held message without sending it: cancelled, expired or failed."""
+    """End a held message: cancelled, expired, failed (not sent) or maybe_sent."""
     values: dict = {"status": status, "lease_until": None}
     if error is not None:
         values["last_error"] = error[:500]
@@ -165,7 +247,5 @@ def release(conn: Connection, message_ids: list[int], runner: str) -> int:
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    from sqlalchemy import func
-
     return {r[0]: int(r[1]) for r in conn.execute(
         select(message.c.status, func.count()).group_by(message.c.status))}

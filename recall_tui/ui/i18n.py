@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..core.reminders import STATUS_TEXT
+
 _LANG = ["vi"]
 
 S: dict[str, tuple[str, str]] = {
@@ -52,9 +54,11 @@ S: dict[str, tuple[str, str]] = {
     "col.kind": ("Loại", "Kind"), "col.target": ("Ngày hẹn", "Target"),
     "col.window": ("Khoảng", "Window"), "col.channel": ("Kênh", "Channel"),
     "col.at": ("Lúc", "At"), "col.who": ("Ai", "Who"), "col.what": ("Việc", "What"),
-    # Three columns wide (Today at 80 columns): sent, waiting, failed, none, imported.
+    # Three columns wide (Today at 80 columns): sent, waiting, failed, none, imported, and
+    # maybe sent (its run died mid-send: check with the patient; never sent twice).
     "rem.sent": ("✓", "✓"), "rem.pending": ("chờ", "due"),
     "rem.failed": ("LỖI", "ERR"), "rem.none": ("—", "—"), "rem.imported": ("cũ", "old"),
+    "rem.maybe_sent": ("✓?", "✓?"),
     "undo.reason": ("Lý do hoàn tác", "Reason for the undo"),
     "checked_in": ("Đã điểm danh {name} ({clinic} STT {queue})",
                    "Checked in {name} ({clinic} no. {queue})"),
@@ -206,9 +210,6 @@ S: dict[str, tuple[str, str]] = {
     "order.lapsed": ("Quá hạn", "Lapsed"),
     "msg.confirmation": ("Xác nhận", "Confirmation"), "msg.reminder": ("Nhắc lịch", "Reminder"),
     "msg.cancellation": ("Báo huỷ", "Cancellation"), "msg.rescheduled": ("Báo đổi lịch", "Moved"),
-    "msgst.pending": ("Chờ gửi", "Due"), "msgst.sending": ("Đang gửi", "Sending"),
-    "msgst.sent": ("Đã gửi", "Sent"), "msgst.failed": ("Lỗi", "Failed"),
-    "msgst.cancelled": ("Đã huỷ", "Cancelled"), "msgst.expired": ("Hết hạn", "Expired"),
     "channel.zalo": ("Zalo", "Zalo"), "channel.sms": ("SMS", "SMS"),
     "channel.email": ("Email", "Email"),
     "outcome.rebooked": ("Liên lạc được, đã hẹn lại", "Reached and rebooked"),
@@ -258,6 +259,9 @@ S: dict[str, tuple[str, str]] = {
     # keys of Textual's own widgets, in the desk's words
     "k.dismiss_menu": ("Đóng danh sách", "Close list"),
 }
+# A message's status in the message history ("msg.superseded", "msg.maybe_sent", ...).
+# a message's status, as staff read it in the history (the core's words, both languages)
+S.update({f"msgst.{status.value}": text for status, text in STATUS_TEXT.items()})
 
 
 def lang() -> str:

@@ -93,3 +93,44 @@ def test_outages_and_unreadable_answers_are_transient(json_gateway, outgoing, re
 def test_an_unknown_body_format_is_refused():
     with pytest.raises(ValueError):
         HttpSmsChannel(url="http://127.0.0.1:9/x", body_format="xml")
+
+
+def test_a_repeated_reference_is_answered_again_not_sent_again(serve, outgoing):
+    fake = JsonGateway()
+    url = serve(fake).base_url
+    channel = HttpSmsChannel(
+        url=f"{url}/api/v2/sms", headers={"Authorization": "Bearer {key}"},
+        body={"destination": "{phone}", "message": "{text}", "reference": "{id}"},
+        api_key=GATEWAY_KEY, success_field="result.status", success_value="accepted",
+        id_field="result.id", dedupes_by_reference=True)
+    first = channel.send(outgoing())
+    again = channel.send(outgoing())  # a run died before it recorded the first answer
+
+    assert channel.dedupes
+    assert len(fake.accepted) == 1 and fake.replayed == ["msg-0042-remind-1"]
+    assert again.provider_id == first.provider_id
+    channel.send(outgoing(idempotency_key="msg-0043-remind-1"))
+    assert len(fake.accepted) == 2
+
+
+def test_dedupes_by_reference_needs_the_reference_in_the_request():
+    with pytest.raises(ValueError, match=r"\{id\}"):
+        HttpSmsChannel(url="http://127.0.0.1:9/x", body={"to": "{phone}", "msg": "{text}"},
+                       dedupes_by_reference=True)
+    assert not HttpSmsChannel(url="http://127.0.0.1:9/x?ref={id}").dedupes
+
+
+def test_a_lost_answer_may_have_been_delivered_a_refused_connection_was_not(
+        serve, outgoing, closed_port):
+    fake = JsonGateway(answer_delay=1.0)
+    url = serve(fake).base_url
+    slow = HttpSmsChannel(url=f"{url}/api/v2/sms", headers={"Authorization": "Bearer {key}"},
+                          body={"destination": "{phone}", "reference": "{id}"},
+                          api_key=GATEWAY_KEY, timeout=0.3)
+    with pytest.raises(TransientError) as caught:
+        slow.send(outgoing())
+    assert caught.value.maybe_delivered and len(fake.accepted) == 1
+    down = HttpSmsChannel(url=f"http://127.0.0.1:{closed_port}/api/v2/sms", timeout=0.3)
+    with pytest.raises(TransientError) as caught:
+        down.send(outgoing())
+    assert not caught.value.maybe_delivered

@@ -58,6 +58,9 @@ def test_the_channels_of_a_recall_toml():
     assert (email.port, email.tls, email.sender_name) == (465, "ssl", "Phòng khám An Bình")
     assert isinstance(sms, EsmsChannel) and sms.brandname == "PK_ANBINH"
     assert isinstance(zalo, ZaloChannel) and zalo.app_id == APP_ID
+    # Which channels recognise a repeat of one message (e-mail by Message-ID, eSMS by
+    # RequestId): after a lost run those are sent again, the others marked maybe_sent.
+    assert (email.dedupes, sms.dedupes, zalo.dedupes) == (True, True, False)
     assert {ch.name for ch in channels.values()} == {"email", "sms", "zalo"}
     for channel in channels.values():
         for secret in ENV.values():
@@ -150,3 +153,13 @@ def test_twilio_account_sid_may_come_from_the_environment():
         _build({"sms": sms})
     channel = _build({"sms": sms}, env={**ENV, "RECALL_TWILIO_ACCOUNT_SID": "AC9"})["sms"]
     assert isinstance(channel, TwilioChannel) and channel.account_sid == "AC9"
+
+
+def test_the_http_gateway_dedupes_only_when_told_and_with_a_reference():
+    sms = {"provider": "http", "url": "https://gw.example.vn/send",
+           "body": {"to": "{phone}", "msg": "{text}"}}
+    assert _build({"sms": dict(sms)}, env={})["sms"].dedupes is False
+    with pytest.raises(ValueError, match=r"channels\.sms\.dedupes_by_reference needs \{id\}"):
+        _build({"sms": {**sms, "dedupes_by_reference": True}}, env={})
+    told = {**sms, "body": {**sms["body"], "ref": "{id}"}, "dedupes_by_reference": True}
+    assert _build({"sms": told}, env={})["sms"].dedupes is True

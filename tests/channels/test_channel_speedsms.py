@@ -78,3 +78,12 @@ def test_a_server_error_is_transient(speedsms, outgoing):
     fake.fail_next(Reply(502, "Bad Gateway"))
     with pytest.raises(TransientError):
         _channel(url).send(outgoing())
+
+
+def test_a_repeated_request_is_a_second_sms(speedsms, outgoing):
+    """/sms/send takes no request key: the channel says it does not dedupe."""
+    fake, url = speedsms
+    channel = _channel(url)
+    channel.send(outgoing())
+    channel.send(outgoing())
+    assert len(fake.accepted) == 2 and channel.dedupes is False

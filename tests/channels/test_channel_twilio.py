@@ -100,3 +100,13 @@ def test_429_and_5xx_are_transient(twilio, outgoing, reply, code, retry_after):
 def test_neither_from_nor_service_is_refused_at_construction():
     with pytest.raises(ValueError):
         TwilioChannel(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)
+
+
+def test_a_repeated_request_is_a_second_sms(twilio, outgoing):
+    """The Messages resource takes no idempotency key: the channel says it does not dedupe,
+    and the outbox never repeats a Twilio SMS whose fate is unknown (maybe_sent)."""
+    fake, url = twilio
+    channel = _channel(url)
+    channel.send(outgoing())
+    channel.send(outgoing())
+    assert len(fake.accepted) == 2 and channel.dedupes is False

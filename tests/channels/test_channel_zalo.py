@@ -181,3 +181,15 @@ def test_secrets_stay_out_of_repr(zalo):
     _, url = zalo
     text = repr(_channel(url)) + repr(ZaloTokens("a-secret", "r-secret", 1))
     assert SECRET_KEY not in text and FIRST_REFRESH not in text and "secret" not in text
+
+
+def test_a_repeated_tracking_id_is_a_second_notification(zalo, outgoing):
+    """ZNS keeps tracking_id for reconciliation; it does not refuse a repeat. So the channel
+    says it does not dedupe, and the outbox never repeats a Zalo message whose fate is
+    unknown (it is marked maybe_sent)."""
+    fake, url = zalo
+    channel = _channel(url)
+    channel.send(_zalo(outgoing))
+    channel.send(_zalo(outgoing))
+    assert [d["tracking_id"] for d in fake.delivered] == ["msg-0042-remind-1"] * 2
+    assert channel.dedupes is False

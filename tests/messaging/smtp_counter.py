@@ -2,7 +2,9 @@
 
 The e-mail channel gives every attempt at one outbox message the same Message-ID (built
 from the message's idempotency key), so duplicates are visible at the receiving end.
-``delay`` slows each DATA down, to catch a sender in the middle of a run.
+``delay`` slows each DATA down, to catch a sender in the middle of a run; ``hold_from`` = n
+takes the n-th message and the ones after it but answers none until ``release()``: a sender
+caught with a mail delivered and its "250 OK" not yet read.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from aiosmtpd.controller import Controller
 class Counting:
     def __init__(self, delay: float = 0.0):
         self.delay = delay
+        self.hold_from: int | None = None
+        self.released = threading.Event()
         self.lock = threading.Lock()
         self.ids: list[str] = []
         self.mails: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []  # each mail's envelope recipients
         self.refuse: set[str] = set()  # recipients answered "550 no such user"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
@@ -40,6 +45,10 @@ class Counting:
         with self.lock:
             self.ids.append(str(msg["Message-ID"]))
             self.mails.append(msg)
+            self.recipients.append(list(envelope.rcpt_tos))
+            taken = len(self.ids)
+        if self.hold_from is not None and taken >= self.hold_from:
+            self.released.wait(timeout=60)  # blocks the server's loop, as ``delay`` does
         return "250 2.0.0 OK"
 
     def counts(self) -> Counter:
@@ -69,4 +78,5 @@ class CountingSmtp:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.box.released.set()
         self._controller.stop()

@@ -64,3 +64,12 @@ def test_no_cut_when_asked():
 def test_width_must_be_whole_bytes():
     with pytest.raises(ValueError):
         slip_escpos(sample_slip(), width_dots=380)
+
+
+def test_the_receipt_reads_its_place_lines():
+    from recall_tui.print.escpos import receipt_text
+
+    lines = receipt_text(sample_slip(), 576)
+    assert "Nơi khám: Khu khám bệnh B" in lines
+    assert "Vị trí: Phòng 105, tầng 1, nhà B" in lines
+    assert "Nguyễn Thị Hồng" in " ".join(lines) and "12" in lines  # the queue number

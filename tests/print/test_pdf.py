@@ -41,7 +41,8 @@ def test_vietnamese_text_comes_back_exact(pdf_vi):
                   "Buổi: Sáng · 07:00–11:30", "Nhịn ăn sáng để xét nghiệm máu.",
                   "Giấy hẹn có giá trị đến 24/12/2026.", "Mã BN: BN0012345",
                   "Số thẻ BHYT: HC4797938123456", "BS. Trần Văn An (Số GPHN: 001234/TTH-GPHN)",
-                  "SỐ THỨ TỰ", "K7M2-QX4", "Phòng khám 105 – Tầng 1, Khu B"):
+                  "SỐ THỨ TỰ", "K7M2-QX4", "Nơi khám: Khu khám bệnh B",
+                  "Vị trí: Phòng 105, tầng 1, nhà B"):
         assert words in text, words
 
 

@@ -42,8 +42,8 @@ def test_birth_as_date_or_year():
 
 def test_optional_parts_drop_out():
     slip = sample_slip(doctor_name=None, facility_address=" ", facility_phone=None,
-                       session_start=None, session_end=None, queue_number=None)
-    assert slip.place_rows() == [("Nơi khám", "Phòng khám 105 – Tầng 1, Khu B")]
+                       session_start=None, session_end=None, queue_number=None, where=" ")
+    assert slip.place_rows() == [("Nơi khám", "Khu khám bệnh B")]
     assert slip.facility_lines == []
     assert slip.session_text == "Sáng"
     assert slip.queue_text == ""

@@ -86,7 +86,9 @@ def test_slip_of_a_booked_appointment(ctx, now, booked):
     assert s.appointment_date == b.day == date(2026, 12, 9) and s.weekday == "Thứ Tư"
     assert s.part_label == "Sáng" and (s.session_start, s.session_end) == (time(7), time(11, 30))
     assert s.queue_number == b.queue_no == 1
-    assert s.clinic_name == "Tim mạch" and s.doctor_name == "BS Một"
+    # The clinic by its public name (TM has none: the default), never "Tim mạch".
+    assert s.clinic_name == "Phòng khám TM" and s.doctor_name == "BS Một"
+    assert s.where is None
     assert s.instructions == ("Nhịn ăn sáng để xét nghiệm máu", "Mang theo đơn thuốc cũ.")
     assert s.validity_note == f"Giấy hẹn có giá trị đến {o.latest:%d/%m/%Y}."
     assert o.latest > b.day
@@ -130,7 +132,8 @@ def test_cli_writes_a_pdf_with_the_patient_name(recall, booked, tmp_path):
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert "Nguyễn Thị Hồng" in text and "Tim mạch" in text
+    assert "Nguyễn Thị Hồng" in text and "Nơi khám: Phòng khám TM" in text
+    assert "Tim mạch" not in text
 
 
 def test_cli_sends_escpos_to_a_network_printer(recall, booked, listener):

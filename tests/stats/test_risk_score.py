@@ -88,7 +88,7 @@ def test_without_a_model_nothing_changes_and_scoring_says_how(ctx, now, model_fi
         None for _ in outreach.open_tasks(ctx)]
     with pytest.raises(Refused) as exc:
         risk.score_upcoming(ctx, now=now)
-    assert exc.value.exit_code == 4 and "recall risk train" in exc.value.message("en")
+    assert exc.value.exit_code == 3 and "recall risk train" in exc.value.message("en")
     model_file.parent.mkdir(parents=True)
     model_file.write_text("{not json", encoding="utf-8")
     with pytest.raises(Refused, match="train"):
@@ -103,7 +103,7 @@ def _cli(config_file, capsys, *args):
 
 def test_cli_score_without_a_model_exits_3_with_a_message(config_file, capsys, model_file):
     code, out, err = _cli(config_file, capsys, "risk", "score")
-    assert code == 4 and "recall risk train" in err and "Traceback" not in err + out
+    assert code == 3 and "recall risk train" in err and "Traceback" not in err + out
     code, out, _ = _cli(config_file, capsys, "risk", "score", "--json")
     assert code == 3 and json.loads(out)["error"]["code"] == "risk.no_model"
     code, _, err = _cli(config_file, capsys, "risk", "score", "--days", "0")

@@ -4,6 +4,7 @@ a JSON API with a bearer key, and an old-style GET URL answering plain text."""
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 
 from .http_server import FakeProvider, Reply, Request
@@ -17,11 +18,18 @@ class JsonGateway(FakeProvider):
     """POST /api/v2/sms, header ``Authorization: Bearer <key>``, JSON
     ``{"destination", "message", "reference"}``; answers
     ``{"result": {"status": "accepted", "id": ...}}`` or ``{"result": {"status":
-    "failed", "reason": ...}}``."""
+    "failed", "reason": ...}}``. A request with a ``reference`` the gateway has accepted
+    before sends nothing and answers that first acceptance again (an idempotent replay).
+    ``answer_delay`` seconds pass between taking a message and answering (a slow gateway:
+    a sender can be caught with the message accepted and its answer not yet read)."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer_delay: float = 0.0) -> None:
         super().__init__()
+        self.answer_delay = answer_delay
         self.accepted: list[dict] = []
+        self.replayed: list[str] = []  # references answered again, not sent again
+        self._by_reference: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def handle(self, request: Request) -> Reply:
         if (request.method, request.path) != ("POST", "/api/v2/sms"):
@@ -32,8 +40,18 @@ class JsonGateway(FakeProvider):
         if not _PHONE_84.match(str(body.get("destination", ""))):
             return Reply(200, {"result": {"status": "failed", "reason": "bad destination",
                                           "echo_key": GATEWAY_KEY}})
-        self.accepted.append(body)
-        return Reply(200, {"result": {"status": "accepted", "id": uuid.uuid4().hex[:12]}})
+        reference = str(body.get("reference") or "")
+        with self._lock:
+            if reference and reference in self._by_reference:
+                self.replayed.append(reference)
+                sms_id = self._by_reference[reference]
+            else:
+                sms_id = uuid.uuid4().hex[:12]
+                if reference:
+                    self._by_reference[reference] = sms_id
+                self.accepted.append(body)
+        return self.answer(Reply(200, {"result": {"status": "accepted", "id": sms_id}},
+                                 delay=self.answer_delay), len(self.accepted))
 
 
 class TextGateway(FakeProvider):

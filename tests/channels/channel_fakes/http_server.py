@@ -42,6 +42,7 @@ class Reply:
     body: Any = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (for timeouts)
+    wait: threading.Event | None = None  # answer only once this is set (a held answer)
 
     def payload(self) -> tuple[bytes, str]:
         if isinstance(self.body, (dict, list)):
@@ -53,14 +54,27 @@ class Reply:
 
 class FakeProvider:
     """A provider's behaviour: ``handle`` a request. Records every request; can be told to
-    fail the next calls with a given reply (an outage, a rate limit, a slow answer)."""
+    fail the next calls with a given reply (an outage, a rate limit, a slow answer), or to
+    hold its answers from the n-th accepted message on (``hold_from``) until ``release()``:
+    a sender caught with a message taken and its answer not yet read."""
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self._failures: list[Reply] = []
+        self.hold_from: int | None = None
+        self._released = threading.Event()
 
     def fail_next(self, reply: Reply, times: int = 1) -> None:
         self._failures.extend([reply] * times)
+
+    def release(self) -> None:
+        self._released.set()
+
+    def answer(self, reply: Reply, accepted: int) -> Reply:
+        """``reply`` to the ``accepted``-th accepted message, held when asked."""
+        if self.hold_from is not None and accepted >= self.hold_from:
+            reply.wait = self._released
+        return reply
 
     def __call__(self, request: Request) -> Reply:
         self.requests.append(request)
@@ -89,6 +103,9 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        release = getattr(self.app, "release", None)
+        if release is not None:
+            release()  # no held answer keeps a handler thread waiting
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -113,6 +130,8 @@ def _handler_for(app: Callable[[Request], Reply]) -> type[BaseHTTPRequestHandler
             reply = app(request)
             if reply.delay:
                 time.sleep(reply.delay)
+            if reply.wait is not None:
+                reply.wait.wait(timeout=60)
             payload, content_type = reply.payload()
             self.send_response(reply.status)
             self.send_header("Content-Type", content_type)

@@ -31,9 +31,14 @@ def _error(status: int, code: int, message: str) -> Reply:
 
 
 class FakeTwilio(FakeProvider):
-    def __init__(self, *, unsubscribed: tuple[str, ...] = ()):
+    """Each accepted POST is a new message: the Messages resource takes no idempotency key,
+    so a repeated request is a second SMS. ``answer_delay``: seconds between taking a
+    message and answering."""
+
+    def __init__(self, *, unsubscribed: tuple[str, ...] = (), answer_delay: float = 0.0):
         super().__init__()
         self.unsubscribed = set(unsubscribed)
+        self.answer_delay = answer_delay
         self.accepted: list[dict[str, str]] = []
 
     def handle(self, request: Request) -> Reply:
@@ -67,12 +72,12 @@ class FakeTwilio(FakeProvider):
             return _error(400, 21610, "Attempt to send to unsubscribed recipient")
         sid = "SM" + uuid.uuid4().hex
         self.accepted.append(form)
-        return Reply(201, {
+        return self.answer(Reply(201, {
             "sid": sid, "account_sid": ACCOUNT_SID, "to": to, "from": form.get("From"),
             "body": body, "status": "queued", "num_segments": "1", "direction": "outbound-api",
             "api_version": "2010-04-01", "error_code": None, "error_message": None,
             "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}.json",
-        })
+        }, delay=self.answer_delay), len(self.accepted))
 
 
 RATE_LIMITED = Reply(429, {"code": 20429, "message": "Too Many Requests", "status": 429,

@@ -25,6 +25,9 @@ def _zns(error: int, message: str) -> Reply:
 
 
 class FakeZalo(FakeProvider):
+    """``tracking_id`` is kept with each delivery for reconciliation, as ZNS documents it;
+    ZNS does not refuse a repeated one: a repeated request is a second notification."""
+
     def __init__(self, *, without_zalo: tuple[str, ...] = ()):
         super().__init__()
         self.without_zalo = set(without_zalo)
