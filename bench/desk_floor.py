@@ -1,5 +1,7 @@
 """The floor of the desk benchmark: a bare Textual app doing the same visible work with
-stock widgets and the raw driver, nothing of recall imported.
+stock widgets and the raw driver, nothing of recall imported. It imports the design card's
+packages as the desk must (textual, and sqlmodel, which brings pydantic and SQLAlchemy's
+ORM: issue 9 measures the desk against this floor).
 
     python bench/desk_floor.py DBFILE DAY
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 
+import sqlmodel  # noqa: F401  (the design card's packages: loaded as the desk loads them)
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
