@@ -38,7 +38,7 @@ from ..store import imports as repo
 from . import import_mapping as im
 from .context import Context
 from .import_reader import read_rows
-from .patients import EMAIL_RE
+from .patient_fields import EMAIL_RE
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 OUTCOMES = {"completed": "completed", "checked_in": "completed", "no_show": "no_show",

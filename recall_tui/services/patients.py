@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..core import phones, text
-from ..core.calendar import Part
-from ..core.contact import Channel
 from ..core.errors import BadInput, Refused
 from ..core.text import excerpt
 from ..store import appointments as appt_repo
@@ -23,15 +21,10 @@ from ..store.rows import name_token as token_table
 from ..store.rows import patient as patient_table
 from ..store.rows import patient_phone as phone_table
 from .context import Context
+from .patient_fields import patient_fields
 from .steps import load_patient
 
-# An address as a person types it: the local part in RFC 5322's atoms (dots between), a
-# domain of letter/digit/hyphen labels (any script) ending in a TLD of letters. Markup,
-# quotes, brackets and spaces are refused (``<script>@x.vn`` is not an address).
-EMAIL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                      r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
 MRN_RE = re.compile(r"[A-Z0-9][A-Z0-9\-./]{0,31}")
-LANGS = ("vi", "en")
 
 
 @dataclass(frozen=True)
@@ -84,53 +77,9 @@ def _phones(items: Sequence[PhoneIn]) -> list[dict]:
 
 def _check_fields(*, email, language, sex, birth_date, birth_year, channels, consent, parts,
                   today: date) -> dict:
-    vals: dict = {}
-    if email is not None:
-        email = text.clean(email, "email") or None
-        if email and not EMAIL_RE.match(email):
-            raise BadInput("email.invalid", f"Email không hợp lệ: {excerpt(email)}.",
-                           f"Not an e-mail address: {excerpt(email)}.", field="email")
-        vals["email"] = email
-    if language is not None:
-        if language not in LANGS:
-            raise BadInput("language.invalid", "Ngôn ngữ phải là vi hoặc en.",
-                           "Language must be vi or en.", field="language")
-        vals["language"] = language
-    if sex is not None:
-        s = sex.strip().upper()[:1] or None
-        if s not in (None, "M", "F", "O"):
-            raise BadInput("sex.invalid", "Giới tính: M (nam), F (nữ) hoặc O.",
-                           "Sex must be M, F or O.", field="sex")
-        vals["sex"] = s
-    if birth_date is not None:
-        if birth_date > today or birth_date.year < 1880:
-            raise BadInput("birth_date.invalid", "Ngày sinh không hợp lệ.",
-                           "The birth date is not plausible.", field="birth_date")
-        vals["birth_date"] = birth_date
-        vals["birth_year"] = birth_date.year
-    elif birth_year is not None:
-        if not 1880 <= birth_year <= today.year:
-            raise BadInput("birth_year.invalid", "Năm sinh không hợp lệ.",
-                           "The birth year is not plausible.", field="birth_year")
-        vals["birth_year"] = birth_year
-    if channels is not None:
-        chs = []
-        for c in channels:
-            c = c.strip().lower()
-            if c not in {ch.value for ch in Channel}:
-                raise BadInput("channel.invalid", f"Kênh không hợp lệ: {excerpt(c)} (zalo, sms, email).",
-                               f"Unknown channel {excerpt(c)} (zalo, sms, email).", field="channels")
-            chs.append(c)
-        vals["preferred_channels"] = ",".join(chs)
-    if consent is not None:
-        for k in consent:
-            if k not in {ch.value for ch in Channel}:
-                raise BadInput("consent.invalid", f"Kênh không hợp lệ: {excerpt(k)}.",
-                               f"Unknown channel in consent: {excerpt(k)}.", field="consent")
-        vals["consent"] = ",".join(f"{k}={int(v)}" for k, v in sorted(consent.items()))
-    if parts is not None:
-        vals["preferred_parts"] = ",".join(Part.parse(p).value for p in parts)
-    return vals
+    return patient_fields(today=today, email=email, language=language, sex=sex,
+                          birth_date=birth_date, birth_year=birth_year, channels=channels,
+                          consent=consent, parts=parts)
 
 
 def valid_mrn(value: str) -> bool:
