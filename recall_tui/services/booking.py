@@ -21,7 +21,7 @@ from ..store import orders as order_repo
 from ..store import patients as patient_repo
 from ..store import sessions as session_repo
 from . import steps
-from .context import Context, writing
+from .context import Context, require_reason, writing
 from .steps import Who, load_appointment
 
 
@@ -270,10 +270,7 @@ def cancel(ctx: Context, *, code: str, by: str, reason: str, now: datetime,
     if by not in CANCELLED_BY:
         raise BadInput("cancel.by", "Người huỷ phải là bệnh nhân (patient) hoặc phòng khám "
                        "(clinic).", "Cancelled by must be patient or clinic.", field="by")
-    why = text.clean(reason, "reason")
-    if not why:
-        raise BadInput("cancel.reason", "Cần ghi lý do huỷ.", "A cancellation needs a reason.",
-                       field="reason")
+    why = require_reason(reason, vi="Cần ghi lý do huỷ.", en="A cancellation needs a reason.")
     with writing(ctx, within) as conn:
         appt = load_appointment(conn, code)
         move, late = steps.leave_place(conn, ctx, appt, Action.CANCEL, by=by, reason=why,
@@ -283,9 +280,7 @@ def cancel(ctx: Context, *, code: str, by: str, reason: str, now: datetime,
 
 def entered_in_error(ctx: Context, *, code: str, reason: str, now: datetime,
                      within=None) -> Moved:
-    why = text.clean(reason, "reason")
-    if not why:
-        raise BadInput("reason.missing", "Cần ghi lý do.", "A reason is needed.", field="reason")
+    why = require_reason(reason)
     with writing(ctx, within) as conn:
         appt = load_appointment(conn, code)
         move, _ = steps.leave_place(conn, ctx, appt, Action.ENTERED_IN_ERROR, by=None,

@@ -107,10 +107,16 @@ class Context:
                           f"Only a {role} may {what_en}.", details={"actor": self.actor})
 
 
-def require_text(value: str | None, field_name: str, vi: str, en: str) -> str:
-    if not value or not value.strip():
-        raise BadInput(f"{field_name}.missing", vi, en, field=field_name)
-    return value.strip()
+def require_reason(value: str | None, *, vi: str = "Cần ghi lý do.",
+                   en: str = "A reason is needed.") -> str:
+    """A reason a person must give (cancel, undo, withdraw, close a session): cleaned as
+    text entering the system, and not empty."""
+    from ..core.text import clean
+
+    why = clean(value, "reason")
+    if not why:
+        raise BadInput("reason.missing", vi, en, field="reason")
+    return why
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..core import parse, scheduling, text
+from ..core import parse, scheduling
 from ..core.errors import BadInput
 from ..core.lifecycle import NEW_ORDER, OrderAction
 from ..store import bulk, events
@@ -15,7 +15,7 @@ from ..store import patients as patient_repo
 from ..store.models import FollowUpOrder
 from ..store.rows import event as event_table
 from . import steps
-from .context import Context, writing
+from .context import Context, require_reason, writing
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,7 @@ def insert_many_within(conn, ctx: Context, rows: list[dict], *, now: datetime,
 def withdraw(ctx: Context, *, order_id: int, reason: str, now: datetime,
              within=None) -> OrderInfo:
     """The clinic withdraws an order that awaits a booking (its call tasks close)."""
-    why = text.clean(reason, "reason")
-    if not why:
-        raise BadInput("reason.missing", "Cần ghi lý do.", "A reason is needed.", field="reason")
+    why = require_reason(reason)
     with writing(ctx, within) as conn:
         o = steps.load_order(conn, order_id, lock=True)
         steps.move_order(conn, ctx, o, OrderAction.CANCEL, now=now, reason=why)

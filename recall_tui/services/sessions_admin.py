@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..core import text
 from ..core.errors import BadInput, DomainError, NotFound, Refused
 from ..store import appointments as appt_repo
 from ..store import events, outreach
@@ -14,7 +13,7 @@ from ..store import session_patients as repo
 from ..store import sessions as session_repo
 from . import steps
 from .booking import cancel, reschedule
-from .context import Context
+from .context import Context, require_reason
 from .steps import Who
 
 
@@ -43,10 +42,8 @@ def close_session(ctx: Context, *, key: str, reason: str, now: datetime,
     cancelled by the clinic (told by message when they were reminded before) and put on the
     call list to rebook; those are named in the result."""
     ctx.require("manager", "đóng buổi khám", "close a session")
-    why = text.clean(reason, "reason")
-    if not why:
-        raise BadInput("reason.missing", "Cần ghi lý do đóng buổi.",
-                       "Closing a session needs a reason.", field="reason")
+    why = require_reason(reason, vi="Cần ghi lý do đóng buổi.",
+                         en="Closing a session needs a reason.")
     spec = next((s for s in _specs_for(ctx, key)), None)
     target = None
     if move_to:
