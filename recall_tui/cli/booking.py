@@ -43,10 +43,10 @@ def order_add(patient: Annotated[str, typer.Option(help="The patient's MRN.")],
     with run(json_, config) as r:
         today = r.today(now)
         o = orders.add(r.ctx, patient=patient, clinic=clinic, doctor=doctor, interval=interval,
-                       target=parse_date(target, "target", today=today),
+                       target=parse_date(target, "target", today=today, future=True),
                        visit_date=parse_date(visit, "visit", today=today),
-                       earliest=parse_date(earliest, "earliest", today=today),
-                       latest=parse_date(latest, "latest", today=today), series=series,
+                       earliest=parse_date(earliest, "earliest", today=today, future=True),
+                       latest=parse_date(latest, "latest", today=today, future=True), series=series,
                        reason=reason, instructions=instructions, now=r.now(now))
         r.done(o, lambda o: typer.echo(
             f"Chỉ định số {o.id}: tái khám {o.target_date:%d/%m/%Y} "
@@ -84,7 +84,7 @@ def book(patient: Annotated[str | None, typer.Option(help="The patient's MRN.")]
                     raise BadInput(f"{name}.missing", f"Thiếu --{name}.", f"--{name} is missing.",
                                    field=name)
             b = booking.book(r.ctx, patient=patient, clinic=clinic,
-                             day=parse_date(date_, "date", today=r.today(now)),
+                             day=parse_date(date_, "date", today=r.today(now), future=True),
                              part=Part.parse(session), doctor=doctor, at_time=parse_time(time_),
                              order_id=order, overbook=overbook, overbook_reason=reason,
                              instructions=instructions, now=at)
@@ -128,7 +128,7 @@ def reschedule(code: CodeArg,
 
     with run(json_, config) as r:
         b = booking.reschedule(r.ctx, code=code,
-                               day=parse_date(date_, "date", today=r.today(now)),
+                               day=parse_date(date_, "date", today=r.today(now), future=True),
                                part=Part.parse(session), doctor=doctor,
                                at_time=parse_time(time_), reason=reason, now=r.now(now))
         r.done(b, lambda b: typer.echo(_booked_text(b)))

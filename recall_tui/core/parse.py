@@ -21,12 +21,11 @@ from __future__ import annotations
 import calendar as _cal
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from .errors import BadInput
-from .text import clean, fold
+from .text import clean, excerpt, fold
 
 MIN_YEAR, MAX_YEAR = 1900, 2199  # dates and instants recall takes at all
 MAX_INTERVAL_DAYS = 3 * 366  # a follow-up further than three years away is a typo
@@ -114,8 +113,8 @@ def _negative(raw: str) -> bool:
 def _refuse_negative(raw: str, field: str) -> None:
     if _negative(raw):
         raise BadInput(f"{field}.negative",
-                       f"Không được là số âm: {_excerpt(raw)!r}.",
-                       f"Cannot be negative: {_excerpt(raw)!r}.", field=field)
+                       f"Không được là số âm: {excerpt(raw)}.",
+                       f"Cannot be negative: {excerpt(raw)}.", field=field)
 
 
 def parse_interval(raw: str, *, field: str = "interval") -> Interval:
@@ -127,9 +126,9 @@ def parse_interval(raw: str, *, field: str = "interval") -> Interval:
         iv = Interval(int(m.group(1)), _UNIT_WORDS[m.group(2)])
     if iv is None or iv.approx_days > MAX_INTERVAL_DAYS:
         raise BadInput("interval.invalid",
-                       f"Khoảng tái khám không hiểu được: {_excerpt(raw)!r} "
+                       f"Khoảng tái khám không hiểu được: {excerpt(raw)} "
                        "(ví dụ: 14 ngày, 6 tuần, 3 tháng, 1 năm; tối đa 3 năm).",
-                       f"Cannot read the interval {_excerpt(raw)!r} "
+                       f"Cannot read the interval {excerpt(raw)} "
                        "(e.g. 14 days, 6 weeks, 3 months, 1 year; at most 3 years).",
                        field=field)
     return iv
@@ -156,9 +155,9 @@ def parse_series(raw: str, *, field: str = "series") -> Series:
     if (not m or every is None or every.approx_days > MAX_INTERVAL_DAYS
             or not 1 <= int(m.group("count")) <= MAX_SERIES):
         raise BadInput("series.invalid",
-                       f"Chuỗi tái khám không hiểu được: {_excerpt(raw)!r} "
+                       f"Chuỗi tái khám không hiểu được: {excerpt(raw)} "
                        f"(ví dụ: hàng tháng x 6; từ 1 đến {MAX_SERIES} lần).",
-                       f"Cannot read the series {_excerpt(raw)!r} "
+                       f"Cannot read the series {excerpt(raw)} "
                        f"(e.g. monthly x 6; 1 to {MAX_SERIES} visits).", field=field)
     return Series(every, int(m.group("count")))
 
@@ -212,8 +211,8 @@ _RELATIVE = re.compile(r"([+\-])\s*(\d{1,4})(?:\s*(.+))?")
 
 def _bad_date(raw: str, field: str) -> BadInput:
     return BadInput("date.invalid",
-                    f"Ngày không hợp lệ: {_excerpt(raw)!r} (vd. 01/12/2026, 1/12, hôm nay, +3).",
-                    f"Not a valid date: {_excerpt(raw)!r} (e.g. 2026-12-01, 01/12/2026, "
+                    f"Ngày không hợp lệ: {excerpt(raw)} (vd. 01/12/2026, 1/12, hôm nay, +3).",
+                    f"Not a valid date: {excerpt(raw)} (e.g. 2026-12-01, 01/12/2026, "
                     "today, +3).", field=field)
 
 
@@ -301,8 +300,8 @@ def parse_time(raw: str | None, *, field: str = "time") -> time | None:
         if h < 24 and mi < 60 and sec < 60:
             return time(h, mi, sec)
     raise BadInput("time.invalid",
-                   f"Giờ không hợp lệ: {_excerpt(raw)!r} (vd. 08:30, 8h30).",
-                   f"Not a valid time: {_excerpt(raw)!r} (e.g. 08:30, 8h30).", field=field)
+                   f"Giờ không hợp lệ: {excerpt(raw)} (vd. 08:30, 8h30).",
+                   f"Not a valid time: {excerpt(raw)} (e.g. 08:30, 8h30).", field=field)
 
 
 def parse_instant(raw: str | None, *, tz: tzinfo, field: str = "now") -> datetime | None:
@@ -315,9 +314,9 @@ def parse_instant(raw: str | None, *, tz: tzinfo, field: str = "now") -> datetim
     except ValueError:
         value = None
     if value is None or not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise BadInput(f"{field}.invalid", f"Thời điểm không hợp lệ: {_excerpt(raw)!r} "
+        raise BadInput(f"{field}.invalid", f"Thời điểm không hợp lệ: {excerpt(raw)} "
                        "(vd. 2026-11-25T09:00).",
-                       f"Not a valid instant: {_excerpt(raw)!r} (e.g. 2026-11-25T09:00).",
+                       f"Not a valid instant: {excerpt(raw)} (e.g. 2026-11-25T09:00).",
                        field=field)
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
@@ -341,37 +340,8 @@ def parse_window(raw: str | None, *, today: date, field: str = "window"
         parts = v.split("-")
     if len(parts) != 2 or not any(p.strip() for p in parts):
         raise BadInput("window.invalid",
-                       f"Khoảng ngày không đúng dạng dd/mm-dd/mm: {_excerpt(raw)!r}.",
-                       f"Not a window (dd/mm-dd/mm): {_excerpt(raw)!r}.", field=field)
+                       f"Khoảng ngày không đúng dạng dd/mm-dd/mm: {excerpt(raw)}.",
+                       f"Not a window (dd/mm-dd/mm): {excerpt(raw)}.", field=field)
     a, b = (p.strip() for p in parts)
     return (parse_date(a, field=field, today=today, future=True) if a else None,
             parse_date(b, field=field, today=today, future=True) if b else None)
-
-
-def _excerpt(raw: str | None, limit: int = 40) -> str:
-    """What the person typed, short enough to repeat back in a message."""
-    s = unicodedata.normalize("NFC", raw or "")
-    s = "".join(ch if ch.isprintable() else "�" for ch in s)
-    return s if len(s) <= limit else s[:limit - 1] + "…"
-
-
-@dataclass(frozen=True)
-class OrderText:
-    """What the doctor said, typed in one field: a date, or a follow-up."""
-
-    target: date | None
-    follow_up: FollowUp | None
-
-
-def parse_order_text(raw: str, *, today: date, field: str = "interval") -> OrderText:
-    """'16/12', '2026-12-16', '+14' (a target date) or '14 ngày', 'hàng tháng x 6',
-    'sau 14 ngày, hàng tháng x 6' (a follow-up)."""
-    s = clean(raw)
-    if not s:
-        raise BadInput("order.when",
-                       "Cần khoảng tái khám (vd. 14 ngày), ngày hẹn, hoặc khoảng ngày hẹn.",
-                       "Give an interval (e.g. 14 days), a target date, or a window.",
-                       field=field)
-    if looks_like_date(s) or _RELATIVE.fullmatch(s) and not _RELATIVE.fullmatch(s).group(3):
-        return OrderText(parse_date(s, field=field, today=today, future=True), None)
-    return OrderText(None, parse_follow_up(s, field=field))

@@ -104,6 +104,7 @@ def plan_order(*, visit: date, today: date, follow_up: FollowUp | None = None,
     if target < today:
         raise BadInput("order.past", "Ngày tái khám đã qua.", "The target date is in the past.",
                        field="target")
+    check_order_horizon(target, today)
     return OrderPlan(target=target, window=window, interval=interval, series=series)
 
 

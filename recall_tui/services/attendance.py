@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..core.errors import Refused
+from ..core.errors import DomainError, Refused
 from ..core.lifecycle import OPEN, Action, OrderAction
 from ..store import appointments as appt_repo
 from ..store import orders as order_repo
@@ -55,10 +55,10 @@ def _auto_book(conn, ctx: Context, order, *, now: datetime) -> Booked | None:
     cc = ctx.cfg.clinic(ctx.clinic_code(order.clinic_id))
     if not (cc and cc.series_auto_book):
         return None
-    sp = conn.begin_nested()  # a full window leaves the order open, the check-in stands
+    sp = conn.begin_nested()  # whatever stops it leaves the order open: the check-in stands
     try:
         booked = book_suggested(ctx, order_id=order.id, now=now, source="auto", within=conn)
-    except Refused:
+    except DomainError:
         sp.rollback()
         return None
     sp.commit()
@@ -110,7 +110,9 @@ def sweep(ctx: Context, *, now: datetime) -> SweepResult:
     with ctx.db.write() as conn:
         for r in appt_repo.open_until(conn, today):
             over = datetime.combine(r.day, r.ends, tzinfo=ctx.tz) + grace
-            if over <= now:
+            # a visit put back after the cut-off (a no-show undone: the patient came late)
+            # is a person's decision, not the clock's: the sweep leaves it alone
+            if over <= now and r.status_at < over:
                 appt = appt_repo.by_id(conn, r.id, lock=True)
                 if appt.status in OPEN:
                     _mark_no_show(conn, ctx, appt, now=now, reason="sweep")

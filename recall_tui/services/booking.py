@@ -112,7 +112,8 @@ def book(ctx: Context, *, patient: str, clinic: str, day: date, part: Part | str
          instructions: str = "", now: datetime, within=None) -> Booked:
     """Book a patient into a session; for an order (``order_id``), or making one. Given
     instructions are kept on the order (and said in its reminders)."""
-    spec = find_session(ctx, clinic=clinic, day=day, part=Part(part), doctor=doctor)
+    spec = find_session(ctx, clinic=clinic, day=_day_given(day), part=Part(part),
+                        doctor=doctor)
     steps.check_time(spec, at_time)
     with writing(ctx, within) as conn:
         p = steps.load_patient(conn, patient)
@@ -126,6 +127,12 @@ def book(ctx: Context, *, patient: str, clinic: str, day: date, part: Part | str
                              overbook_reason=overbook_reason, source=source,
                              instructions=instructions, now=now)
         return _booked(ctx, p, spec, at_time, placed)
+
+
+def _day_given(day: date | None) -> date:
+    if day is None:
+        raise BadInput("date.missing", "Cần ngày hẹn.", "A date is needed.", field="date")
+    return day
 
 
 def check_order(conn, order_id: int, patient_id: int, clinic_id: int):
@@ -239,6 +246,10 @@ def book_suggested(ctx: Context, *, order_id: int, now: datetime, source: str = 
                           f"{s.latest.isoformat()}.", field="order")
         o = steps.load_order(conn, order_id)
         p = patient_repo.by_id(conn, o.patient_id)
+        if at_time is None and s.best.slot_minutes:  # a timed session: its first free time
+            spec = find_session(ctx, clinic=s.best.clinic, day=s.best.day,
+                                part=Part(s.best.part), doctor=s.best.doctor)
+            at_time = next(iter(steps.free_times(conn, ctx, spec, now)), None)
         return book(ctx, patient=p.mrn, clinic=s.best.clinic, day=s.best.day,
                     part=s.best.part, doctor=s.best.doctor, order_id=order_id, source=source,
                     now=now, at_time=at_time, within=conn)
@@ -297,7 +308,7 @@ def reschedule(ctx: Context, *, code: str, day: date, part: Part | str, now: dat
     with writing(ctx, within) as conn:
         appt = load_appointment(conn, code)
         clinic_code = clinic or ctx.clinic_code(appt.clinic_id)
-        spec = find_session(ctx, clinic=clinic_code, day=day, part=Part(part),
+        spec = find_session(ctx, clinic=clinic_code, day=_day_given(day), part=Part(part),
                             doctor=doctor or (None if clinic else ctx.doctor_code(appt.doctor_id)))
         steps.check_time(spec, at_time)
         p = patient_repo.by_id(conn, appt.patient_id)

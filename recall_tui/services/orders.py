@@ -71,7 +71,6 @@ def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
     plan = scheduling.plan_order(visit=visit, today=today, follow_up=follow, target=target,
                                  earliest=earliest, latest=latest,
                                  window_for=steps.window_for(ctx, clinic_code))
-    scheduling.check_order_horizon(plan.target, today)
     with writing(ctx, within) as conn:
         p = steps.load_patient(conn, patient)
         oid = repo.insert(conn, steps.order_row(

@@ -12,13 +12,14 @@ guarded against a change made meanwhile.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from ..core import codes, contact, lifecycle, reminders, scheduling
 from ..core.calendar import SessionSpec
 from ..core.errors import BadInput, NotFound, Refused
 from ..core.lifecycle import Action, Move, OrderAction, OrderStatus, Status
 from ..core.parse import Interval, Series
+from ..core.reminders import MessageStatus
 from ..core.text import excerpt
 from ..store import appointments as appt_repo
 from ..store import events, messages, outreach
@@ -172,8 +173,9 @@ def next_in_series(conn, ctx: Context, order: FollowUpOrder, *, visit: date,
     every_unit = order.series_every_unit or order.interval_unit
     if not every_count or not every_unit:
         return None
-    if order_repo.next_in_series(conn, order.id) is not None:
-        return None
+    nxt = order_repo.next_in_series(conn, order.id)
+    if nxt is not None and nxt.status != OrderStatus.CANCELLED.value:
+        return None  # made already (a check-in undone then redone keeps it)
     every = Interval(every_count, scheduling.Unit(every_unit))
     clinic_code = ctx.clinic_code(order.clinic_id)
     target = every.after(visit)
@@ -282,6 +284,24 @@ def check_time(spec: SessionSpec, at_time: time | None) -> None:
                        f"Giờ hẹn phải theo lượt {spec.slot_minutes} phút từ {spec.start:%H:%M}.",
                        f"The time must be on the {spec.slot_minutes}-minute grid from "
                        f"{spec.start:%H:%M}.", field="time")
+
+
+def free_times(conn, ctx: Context, spec: SessionSpec, now: datetime) -> list[time]:
+    """The slots of a session that books by time still free (and not past), in order;
+    [] for a session that books by head count."""
+    if not spec.slot_minutes:
+        return []
+    taken = appt_repo.taken_times(conn, spec.key)
+    local = now.astimezone(ctx.tz)
+    out = []
+    t = datetime.combine(spec.day, spec.start)
+    end = datetime.combine(spec.day, spec.end)
+    while t < end:
+        slot = t.time()
+        if slot not in taken and not (spec.day == local.date() and slot < local.time()):
+            out.append(slot)
+        t += timedelta(minutes=spec.slot_minutes)
+    return out
 
 
 def check_bookable(ctx: Context, spec: SessionSpec, at_time: time | None,
@@ -435,6 +455,11 @@ def refuse_duplicate(conn, akey: str, spec: SessionSpec, patient: Patient) -> No
                       details={"code": dup.code, "mrn": patient.mrn})
 
 
+# A patient was told of a visit by a message that went (or may have gone: a run died
+# mid-send): they are told of its cancellation too.
+TOLD = (MessageStatus.SENT.value, MessageStatus.MAYBE_SENT.value)
+
+
 def starts_at(conn, ctx: Context, appt: Appointment) -> datetime:
     srow = session_repo.get(conn, appt.session_id)
     return datetime.combine(appt.day, appt.at_time or srow.starts, tzinfo=ctx.tz)
@@ -459,7 +484,8 @@ def leave_place(conn, ctx: Context, appt: Appointment, action: Action, *, by: st
     if notice is not None:
         planned = reminders.plan_notice(notice, now=now, tz=ctx.tz, policy=ctx.cfg.reminders,
                                         expires_at=starts_at(conn, ctx, appt))
-        sent_before = [m for m in messages.for_appointment(conn, appt.id) if m.status == "sent"]
+        sent_before = [m for m in messages.for_appointment(conn, appt.id)
+                       if m.status in TOLD]
         if planned and sent_before:  # tell the patient only what they were told before
             first = sent_before[0]
             messages.plan(conn, [{

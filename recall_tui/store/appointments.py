@@ -146,7 +146,7 @@ def open_until(conn: Connection, day: date) -> list:
     return list(conn.execute(
         select(appointment.c.id, appointment.c.code, appointment.c.version,
                appointment.c.status, appointment.c.day, appointment.c.patient_id,
-               appointment.c.order_id, session_t.c.ends)
+               appointment.c.order_id, appointment.c.status_at, session_t.c.ends)
         .join(session_t, session_t.c.id == appointment.c.session_id)
         .where(appointment.c.status.in_(("booked", "confirmed")), appointment.c.day <= day)))
 
@@ -179,3 +179,11 @@ def reserve_code_numbers(conn: Connection, count: int) -> list[int]:
                                 .values(value=counter.c.value + count)
                                 .returning(counter.c.value)).scalar_one())
     return [code_for(n) for n in range(last - count + 1, last + 1)]
+
+
+def taken_times(conn: Connection, session_key: str) -> set:
+    """The times held in a timed session (by appointments that hold their slot)."""
+    return {r[0] for r in conn.execute(
+        select(appointment.c.at_time)
+        .join(session_t, session_t.c.id == appointment.c.session_id)
+        .where(session_t.c.key == session_key, appointment.c.slot_key.is_not(None)))}
