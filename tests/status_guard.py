@@ -17,6 +17,11 @@ import threading
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# An outbox row's status is written only by the store's outbox (claims and records, each the
+# target of a move of core.reminders.MESSAGE_TRANSITIONS) and where messages are planned.
+MESSAGE_WRITERS = {"recall_tui/store/outbox.py", "recall_tui/store/messages.py",
+                   "recall_tui/store/bulk.py"}
+
 WRITERS = {
     ("recall_tui/store/appointments.py", "insert"),
     ("recall_tui/store/appointments.py", "write_move"),
@@ -27,7 +32,7 @@ WRITERS = {
 }
 
 _STATEMENT = re.compile(
-    r'^\s*(?:(?P<ins>INSERT\s+INTO)|(?P<upd>UPDATE))\s+"?(?P<table>appointment|follow_up_order)"?'
+    r'^\s*(?:(?P<ins>INSERT\s+INTO)|(?P<upd>UPDATE))\s+"?(?P<table>appointment|follow_up_order|message)"?'
     r'\b(?P<rest>.*)$', re.IGNORECASE | re.DOTALL)
 
 
@@ -61,20 +66,23 @@ def writes_status(statement: str) -> str | None:
     return m.group("table") if re.search(r'(?<!previous_)\bstatus\s*=', sets) else None
 
 
-def _writer_on_stack() -> bool:
+def _writer_on_stack(table: str) -> bool:
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename.replace("\\", "/")
         i = path.rfind("recall_tui/store/")
-        if i >= 0 and (path[i:], frame.f_code.co_name) in WRITERS:
-            return True
+        if i >= 0:
+            where = path[i:]
+            if (where in MESSAGE_WRITERS) if table == "message" else (
+                    (where, frame.f_code.co_name) in WRITERS):
+                return True
         frame = frame.f_back
     return False
 
 
 def _guard(conn, cursor, statement, parameters, context, executemany):
     table = writes_status(statement)
-    if table and not getattr(_off, "on", False) and not _writer_on_stack():
+    if table and not getattr(_off, "on", False) and not _writer_on_stack(table):
         raise StatusWrittenOutsideLifecycle(
             f"a status of {table} was written outside the store's lifecycle writers: "
             f"{statement[:120]}")

@@ -345,3 +345,26 @@ def parse_window(raw: str | None, *, today: date, field: str = "window"
     a, b = (p.strip() for p in parts)
     return (parse_date(a, field=field, today=today, future=True) if a else None,
             parse_date(b, field=field, today=today, future=True) if b else None)
+
+
+@dataclass(frozen=True)
+class OrderText:
+    """What the doctor said, typed in one field: a date, or a follow-up."""
+
+    target: date | None
+    follow_up: FollowUp | None
+
+
+def parse_order_text(raw: str, *, today: date, field: str = "interval") -> OrderText:
+    """'16/12', '2026-12-16', '+14' (a target date) or '14 ngày', 'hàng tháng x 6',
+    'sau 14 ngày, hàng tháng x 6' (a follow-up)."""
+    s = clean(raw)
+    if not s:
+        raise BadInput("order.when",
+                       "Cần khoảng tái khám (vd. 14 ngày), ngày hẹn, hoặc khoảng ngày hẹn.",
+                       "Give an interval (e.g. 14 days), a target date, or a window.",
+                       field=field)
+    bare_offset = _RELATIVE.fullmatch(s)
+    if looks_like_date(s) or (bare_offset and not bare_offset.group(3)):
+        return OrderText(parse_date(s, field=field, today=today, future=True), None)
+    return OrderText(None, parse_follow_up(s, field=field))

@@ -42,6 +42,53 @@ class MessageStatus(enum.StrEnum):
         return STATUS_TEXT[self][1]
 
 
+class MessageMove(enum.StrEnum):
+    """What happens to an outbox row; each a move of ``MESSAGE_TRANSITIONS``."""
+
+    CLAIM = "claim"            # a run takes it, under a lease (or takes over a dead run's)
+    HAND_OVER = "hand_over"    # given to a channel that cannot recognise a repeat
+    SEND = "send"              # the channel took it
+    LOSE = "lose"              # its run died (or the answer was lost) mid-send
+    RETRY = "retry"            # back to the outbox, due again later (maybe another channel)
+    GIVE_BACK = "give_back"    # a run hands back what it has not tried
+    FAIL = "fail"              # every channel failed: the call list takes over
+    CANCEL = "cancel"          # nothing to tell any more (the visit was cancelled or moved)
+    EXPIRE = "expire"          # too late: its visit has started
+    SUPERSEDE = "supersede"    # a later reminder of the same visit goes instead
+
+
+_HELD = (MessageStatus.SENDING, MessageStatus.IN_FLIGHT)
+MESSAGE_TRANSITIONS: dict[MessageMove, tuple[frozenset[MessageStatus], MessageStatus]] = {
+    MessageMove.CLAIM: (frozenset({MessageStatus.PENDING, MessageStatus.SENDING}),
+                        MessageStatus.SENDING),
+    MessageMove.HAND_OVER: (frozenset({MessageStatus.SENDING}), MessageStatus.IN_FLIGHT),
+    MessageMove.SEND: (frozenset(_HELD), MessageStatus.SENT),
+    MessageMove.LOSE: (frozenset(_HELD), MessageStatus.MAYBE_SENT),
+    MessageMove.RETRY: (frozenset(_HELD), MessageStatus.PENDING),
+    MessageMove.GIVE_BACK: (frozenset({MessageStatus.SENDING}), MessageStatus.PENDING),
+    MessageMove.FAIL: (frozenset(_HELD), MessageStatus.FAILED),
+    MessageMove.CANCEL: (frozenset({MessageStatus.PENDING, *_HELD}), MessageStatus.CANCELLED),
+    MessageMove.EXPIRE: (frozenset(_HELD), MessageStatus.EXPIRED),
+    MessageMove.SUPERSEDE: (frozenset({MessageStatus.PENDING}), MessageStatus.SUPERSEDED),
+}
+FINAL = frozenset({MessageStatus.SENT, MessageStatus.MAYBE_SENT, MessageStatus.FAILED,
+                   MessageStatus.CANCELLED, MessageStatus.EXPIRED, MessageStatus.SUPERSEDED})
+
+
+def message_move(move: MessageMove | str) -> tuple[frozenset[MessageStatus], MessageStatus]:
+    """The states a message may be in for ``move``, and the state it moves to."""
+    return MESSAGE_TRANSITIONS[MessageMove(move)]
+
+
+def ending(status: MessageStatus | str) -> MessageMove:
+    """The move that ends a held message in ``status`` (cancelled, expired, failed, maybe
+    sent); ValueError for a status no move of a held message ends in."""
+    for move in (MessageMove.CANCEL, MessageMove.EXPIRE, MessageMove.FAIL, MessageMove.LOSE):
+        if MESSAGE_TRANSITIONS[move][1] == status:
+            return move
+    raise ValueError(f"not an end of a held message: {status!r}")
+
+
 # How a message's status reads to staff (message history, lists): Vietnamese, English.
 STATUS_TEXT: dict[MessageStatus, tuple[str, str]] = {
     MessageStatus.PENDING: ("Chờ gửi", "Waiting"),

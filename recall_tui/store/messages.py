@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
+from ..core.reminders import MessageMove, MessageStatus, message_move
 from .rows import insert_ignore, message
 
 
@@ -20,8 +21,8 @@ def plan(conn: Connection, rows: list[dict]) -> None:
 def cancel_pending(conn: Connection, appointment_id: int) -> int:
     res = conn.execute(message.update()
                        .where(message.c.appointment_id == appointment_id,
-                              message.c.status == "pending")
-                       .values(status="cancelled"))
+                              message.c.status == MessageStatus.PENDING.value)
+                       .values(status=message_move(MessageMove.CANCEL)[1].value))
     return res.rowcount
 
 

@@ -25,10 +25,14 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, bindparam, exists, func, not_, or_, select
 
 from ..core.outbox_rules import NOT_A_REMINDER_ANY_MORE
+from ..core.reminders import MessageMove, MessageStatus, ending, message_move
 from .rows import appointment, message, order, patient, patient_phone
 from .rows import session as session_t
 
-SENDING = ("sending", "in_flight")  # held by a run: claimed, or handed to a channel
+# Every status written here is the target of a move of core.reminders.MESSAGE_TRANSITIONS,
+# and every statement is conditional on the message being in one of the move's states.
+SENDING = (MessageStatus.SENDING.value, MessageStatus.IN_FLIGHT.value)  # held by a run
+_TO = {m: message_move(m)[1].value for m in MessageMove}
 
 
 def _sending():
@@ -38,8 +42,9 @@ def _sending():
 
 
 def _claimable(now: datetime):
-    return or_(and_(message.c.status == "pending", message.c.due_at <= now),
-               and_(message.c.status == "sending", message.c.lease_until < now))
+    return or_(and_(message.c.status == MessageStatus.PENDING.value, message.c.due_at <= now),
+               and_(message.c.status == MessageStatus.SENDING.value,
+                    message.c.lease_until < now))
 
 
 def claim(conn: Connection, *, now: datetime, lease_until: datetime, runner: str,
@@ -47,7 +52,7 @@ def claim(conn: Connection, *, now: datetime, lease_until: datetime, runner: str
     """Take up to ``limit`` due messages for ``runner`` until ``lease_until``."""
     pick = select(message.c.id).where(_claimable(now)).order_by(message.c.due_at,
                                                                 message.c.id).limit(limit)
-    values = {"status": "sending", "lease_until": lease_until, "leased_by": runner,
+    values = {"status": _TO[MessageMove.CLAIM], "lease_until": lease_until, "leased_by": runner,
               "attempts": message.c.attempts + 1}
     if conn.dialect.name == "postgresql":
         # A CTE is evaluated once: the LIMIT holds (an IN (subquery) may be re-run).
@@ -101,7 +106,8 @@ def supersede(conn: Connection, *, now: datetime) -> list:
     """Mark superseded every reminder a later due one replaces; their rows (id, key, kind,
     channel, recipient)."""
     stmt = (message.update().where(_superseded(now))
-            .values(status="superseded", lease_until=None, last_error=SUPERSEDED_NOTE)
+            .values(status=_TO[MessageMove.SUPERSEDE], lease_until=None,
+                    last_error=SUPERSEDED_NOTE)
             .returning(message.c.id, message.c.idempotency_key, message.c.kind,
                        message.c.channel, message.c.recipient))
     return list(conn.execute(stmt))
@@ -116,8 +122,9 @@ def would_supersede(conn: Connection, *, now: datetime) -> list:
 def settle_lost(conn: Connection, *, now: datetime) -> list:
     """Messages in flight when their run died (lease run out): ``maybe_sent``; their rows."""
     stmt = (message.update()
-            .where(message.c.status == "in_flight", message.c.lease_until < now)
-            .values(status="maybe_sent", lease_until=None, last_error=LOST_NOTE)
+            .where(message.c.status == MessageStatus.IN_FLIGHT.value,
+                   message.c.lease_until < now)
+            .values(status=_TO[MessageMove.LOSE], lease_until=None, last_error=LOST_NOTE)
             .returning(message.c.id, message.c.idempotency_key, message.c.kind,
                        message.c.channel, message.c.recipient))
     return list(conn.execute(stmt))
@@ -178,9 +185,10 @@ def _held(message_id: int, runner: str):
 
 # Built once: each is run once per message.
 _MARK_IN_FLIGHT = (message.update()
-                   .where(message.c.id == bindparam("m_id"), message.c.status == "sending",
+                   .where(message.c.id == bindparam("m_id"),
+                          message.c.status == MessageStatus.SENDING.value,
                           message.c.leased_by == bindparam("m_runner"))
-                   .values(status="in_flight"))
+                   .values(status=_TO[MessageMove.HAND_OVER]))
 
 
 def mark_in_flight(conn: Connection, message_id: int, runner: str) -> bool:
@@ -194,7 +202,7 @@ def mark_in_flight(conn: Connection, message_id: int, runner: str) -> bool:
 _MARK_SENT = (message.update()
               .where(message.c.id == bindparam("m_id"), _sending(),
                      message.c.leased_by == bindparam("m_runner"))
-              .values(status="sent", lease_until=None,
+              .values(status=_TO[MessageMove.SEND], lease_until=None,
                       sent_at=bindparam("m_sent_at", type_=message.c.sent_at.type),
                       provider_id=bindparam("m_provider_id", type_=message.c.provider_id.type),
                       channel=bindparam("m_channel", type_=message.c.channel.type),
@@ -212,8 +220,9 @@ def mark_sent(conn: Connection, message_id: int, runner: str, *, now: datetime,
 
 def finish(conn: Connection, message_id: int, runner: str, *, status: str,
            error: str | None = None) -> bool:
-    """End a held message: cancelled, expired, failed (not sent) or maybe_sent."""
-    values: dict = {"status": status, "lease_until": None}
+    """End a held message: cancelled, expired, failed (not sent) or maybe_sent (the move
+    that ends it so: ``core.reminders.ending``; ValueError for any other status)."""
+    values: dict = {"status": _TO[ending(status)], "lease_until": None}
     if error is not None:
         values["last_error"] = error[:500]
     res = conn.execute(message.update().where(_held(message_id, runner)).values(**values))
@@ -225,7 +234,7 @@ def retry_later(conn: Connection, message_id: int, runner: str, *, due_at: datet
                 reset_attempts: bool = False) -> bool:
     """Give a held message back to the outbox, due again at ``due_at`` (maybe on another
     channel)."""
-    values: dict = {"status": "pending", "due_at": due_at, "lease_until": None,
+    values: dict = {"status": _TO[MessageMove.RETRY], "due_at": due_at, "lease_until": None,
                     "leased_by": None, "last_error": error[:500]}
     if channel is not None:
         values.update(channel=channel, recipient=recipient)
@@ -240,9 +249,10 @@ def release(conn: Connection, message_ids: list[int], runner: str) -> int:
     if not message_ids:
         return 0
     res = conn.execute(message.update().where(
-        message.c.id.in_(message_ids), message.c.status == "sending",
+        message.c.id.in_(message_ids), message.c.status == MessageStatus.SENDING.value,
         message.c.leased_by == runner).values(
-        status="pending", lease_until=None, leased_by=None, attempts=message.c.attempts - 1))
+        status=_TO[MessageMove.GIVE_BACK], lease_until=None, leased_by=None,
+        attempts=message.c.attempts - 1))
     return res.rowcount
 
 

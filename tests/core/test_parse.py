@@ -232,3 +232,18 @@ def test_parse_window():
                                                              date(2026, 12, 18))
     assert parse_window("-18/12", today=TODAY) == (None, date(2026, 12, 18))
     assert parse_window("", today=TODAY) == (None, None)
+
+
+@pytest.mark.parametrize(("raw", "target", "follow"), [
+    ("16/12", date(2026, 12, 16), None),
+    ("2026-12-16", date(2026, 12, 16), None),
+    ("+14", date(2026, 12, 16), None),
+    ("14 ngày", None, FollowUp(Interval(14, Unit.DAY), None)),
+    ("sau 14 ngày, hàng tháng x 6",
+     None, FollowUp(Interval(14, Unit.DAY), Series(Interval(1, Unit.MONTH), 6))),
+])
+def test_the_desks_one_field_of_an_order(raw, target, follow):
+    from recall_tui.core.parse import parse_order_text
+
+    said = parse_order_text(raw, today=TODAY)
+    assert (said.target, said.follow_up) == (target, follow)

@@ -52,7 +52,8 @@ def test_the_writers_write_only_a_move_that_is_still_true(ctx, now):
     ("UPDATE appointment SET previous_status=? WHERE status=?", None),
     ("UPDATE follow_up_order SET instructions=? WHERE status='open'", None),
     ("INSERT INTO appointment (code, status) VALUES (?, ?)", "appointment"),
-    ("INSERT INTO message (status) VALUES (?)", None),
+    ("INSERT INTO message (status) VALUES (?)", "message"),
+    ("INSERT INTO message_x (status) VALUES (?)", None),
     ("SELECT status FROM appointment", None),
 ])
 def test_what_counts_as_writing_a_status(sql, table):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from recall_tui.ui.i18n import set_lang
+from tests import status_guard
 from tests.conftest import NOW
 from tests.ui.conftest import make_app, settle, type_text
 from tests.ui.screen_text import screen_text
@@ -24,7 +25,8 @@ def _reminders_for_hoa(ctx) -> None:
 
     mrn = search(ctx, query="do thi hoa")[0].mrn
     code = show(ctx, mrn=mrn).appointments[0].code
-    with ctx.db.write() as conn:
+    # rows arranged by hand: the case under test
+    with ctx.db.write() as conn, status_guard.off():
         appt = load_appointment(conn, code)
         conn.execute(message.insert(), [
             {"idempotency_key": f"{code}:reminder-{d}d", "appointment_id": appt.id,
