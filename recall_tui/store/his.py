@@ -36,10 +36,6 @@ def slip_by_key(conn: Connection, ma_cskcb: str, ma_lk: str, so_giayhen_kl: str)
         his_slip.c.so_giayhen_kl == so_giayhen_kl)).first()
 
 
-def slip_for_order(conn: Connection, order_id: int):
-    return conn.execute(select(his_slip).where(his_slip.c.order_id == order_id)).first()
-
-
 def insert_slip(conn: Connection, row: dict) -> int:
     return int(conn.execute(his_slip.insert().returning(his_slip.c.id), row).scalar_one())
 
