@@ -29,7 +29,6 @@ booked stays open for the desk.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -38,17 +37,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
 from ..core import icd10, text
 from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import OrderStatus
 from ..interop import his_xml
 from ..interop.his_xml import FieldError, Unit, Visit, Xml1, Xml14
-from ..store import bulk, events
+from ..store import events
 from ..store import his as repo
 from ..store import orders as order_repo
-from ..store.rows import event as event_table
+from ..store.errors import Duplicate
 from . import booking, orders, patients
 from .context import Context
 from .his_settings import HisSettings, his_settings
@@ -239,7 +236,7 @@ def _unit(conn, ctx: Context, unit: Unit, conf: HisSettings, now: datetime,
         except _VisitRefused as exc:
             fr.errors = [exc.error]
             return fr
-        except IntegrityError:
+        except Duplicate:
             # Another import wrote the same slip or patient number meanwhile: read again.
             if attempt == 2:
                 fr.errors = [FieldError(unit.files[0], None, None, None,
@@ -529,14 +526,12 @@ def _write_plans(conn, ctx: Context, plans: list[tuple[int, _Plan]], results: li
                 res.order_id, res.patient_mrn = oid, row.mrn
                 s.update(order_id=oid, patient_id=row.id)
             repo.insert_slips(conn, slip_rows)
-            bulk.insert_plain(conn, event_table, [{
+            events.append_many(conn, [{
                 "at": now, "actor": ctx.actor, "kind": "his.slip", "patient_id": s["patient_id"],
-                "appointment_id": None, "order_id": s["order_id"], "from_state": None,
-                "to_state": None, "reason": None, "details": json.dumps(
-                    {"slip": s["so_giayhen_kl"], "visit": s["ma_lk"],
-                     "facility": s["ma_cskcb"], "file": s["source_file"],
-                     "outcome": "created"}, ensure_ascii=False)} for s in slip_rows])
-    except IntegrityError:
+                "order_id": s["order_id"], "details": _slip_details(
+                    s["so_giayhen_kl"], s["ma_lk"], s["ma_cskcb"], s["source_file"])}
+                for s in slip_rows])
+    except Duplicate:  # a concurrent import wrote one of these rows meanwhile
         for i, p in plans:
             results[i] = _unit(conn, ctx, p.unit, conf, now, rebook)
         return
@@ -624,6 +619,12 @@ def _facts(slip: Xml14, x1: Xml1 | None) -> dict:
             "ma_doituong_kcb": slip.ma_doituong_kcb or (x1.ma_doituong_kcb if x1 else None)}
 
 
+def _slip_details(slip: str, visit: str, facility: str, file: str) -> dict:
+    """The details of a new slip's "his.slip" event (the batch's and the one-by-one way's)."""
+    return {"slip": slip, "visit": visit, "facility": facility, "file": file,
+            "outcome": "created"}
+
+
 def _slip(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, conf: HisSettings,
           now: datetime, staged: list) -> SlipResult:
     x1 = visit.xml1
@@ -656,9 +657,8 @@ def _slip(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, conf: HisSe
         "issued_on": slip.ngay_ct, "source_file": source, "created_at": now,
         "updated_at": now, **_facts(slip, x1)})
     events.append(conn, at=now, actor=ctx.actor, kind="his.slip", patient_id=who.patient_id,
-                  order_id=o.id, details={"slip": slip.so_giayhen_kl, "visit": slip.ma_lk,
-                                          "facility": slip.ma_cskcb, "file": source,
-                                          "outcome": "created"})
+                  order_id=o.id, details=_slip_details(slip.so_giayhen_kl, slip.ma_lk,
+                                                       slip.ma_cskcb, source))
     res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "created", o.id, who.mrn,
                      who.full_name, who.created, who.how, clinic, doctor, slip.ngay_hen_kl,
                      notes=notes)

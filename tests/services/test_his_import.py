@@ -458,3 +458,63 @@ def test_a_wrong_his_setting_is_named_with_its_line(tmp_path, db_url, capsys):
     line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if ln.startswith("K03"))
     assert code == 4 and f"recall.toml:{line}: his.clinics.K03: unknown clinic 'XYZ'" in err
+
+
+# -- the store under an import ----------------------------------------------------------------
+
+def order_events(ctx, order_id: int) -> list[tuple[str, dict | None]]:
+    with ctx.db.read() as conn:
+        rows = conn.execute(select(event.c.kind, event.c.details)
+                            .where(event.c.order_id == order_id).order_by(event.c.id)).all()
+    drop = ("file", "slip", "visit")
+    return [(k, {x: y for x, y in json.loads(d).items() if x not in drop} if d else None)
+            for k, d in rows]
+
+
+def test_a_slip_leaves_the_same_events_in_a_batch_as_one_by_one(recall, ctx, tmp_path):
+    # the desk knows her without a birth date: her slip goes the one-by-one way
+    recall("patient", "add", "--name", "Nguyễn Văn An", "--cccd", "079070001234")
+    _, rep, _ = recall("import", "his", str(b.write(tmp_path, "a.xml",
+                                                     b.envelope(b.visit("LK1")))))
+    slow = rep["files"][0]["slips"][0]["order_id"]
+    # a new patient: the batch's way
+    _, rep, _ = recall("import", "his", str(b.write(tmp_path, "b.xml", b.envelope(b.visit(
+        "LK2", x1={"MA_BN": "OTHER", "SO_CCCD": "079999999999",
+                   "MA_THE_BHYT": "GD4797915999999"}, x14={"MA_THE_BHYT": "GD4797915999999"})))))
+    fast = rep["files"][0]["slips"][0]["order_id"]
+    assert order_events(ctx, slow) == order_events(ctx, fast) == [
+        ("order.added", {"target": "2026-12-10", "series": None, "source": "his"}),
+        ("his.slip", {"facility": "79024", "outcome": "created"})]
+
+
+@pytest.fixture
+def refusing_trigger(ctx):
+    """The database refuses every new slip by a check that is no unique key (as a trigger
+    an administrator added would): an integrity failure that no other import caused."""
+    with ctx.db.write() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "CREATE FUNCTION test_refuse_slip() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'refused by a check' USING ERRCODE = 'check_violation'; "
+                "END $$")
+            conn.exec_driver_sql("CREATE TRIGGER test_refuse_slip BEFORE INSERT ON his_slip "
+                                 "FOR EACH ROW EXECUTE FUNCTION test_refuse_slip()")
+        else:
+            conn.exec_driver_sql("CREATE TRIGGER test_refuse_slip BEFORE INSERT ON his_slip "
+                                 "BEGIN SELECT RAISE(ABORT, 'refused by a check'); END")
+    yield
+    with ctx.db.write() as conn:
+        conn.exec_driver_sql("DROP TRIGGER test_refuse_slip" + (
+            " ON his_slip" if conn.dialect.name == "postgresql" else ""))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP FUNCTION test_refuse_slip()")
+
+
+def test_a_failure_no_other_import_caused_is_not_blamed_on_one(recall, ctx, tmp_path,
+                                                                 refusing_trigger):
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1")))
+    code, rep, err = recall("import", "his", str(f))
+    said = json.dumps(rep, ensure_ascii=False) + err
+    assert "another import" not in said and "lần nhập khác" not in said
+    assert code == 4 and rep["error"]["code"] == "internal"  # a fault, said as one
+    assert count(ctx, order) == 0 and count(ctx, his_slip) == 0
