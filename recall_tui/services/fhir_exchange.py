@@ -33,7 +33,7 @@ from . import booking, orders
 from .context import Context
 from .his_export import period
 from .his_settings import HisSettings, his_settings
-from .order_corrections import call_list_within, correct_within
+from .order_corrections import WHY, call_list_within, correct_within
 from .patient_match import Identity, Note, find_or_register
 
 OPEN_REQUEST = ("active", "draft", "on-hold")
@@ -302,13 +302,12 @@ class _Run:
                 self.rep.orders_moved += 1
                 if fix.outside is not None:
                     call_list_within(self.conn, self.ctx, order_id=oid,
-                                     appointment=fix.outside, now=self.now)
+                                     appointment=fix.outside, now=self.now, why=fix.why)
+                    vi, en = WHY[fix.why]
                     item.notes.append(Note(
                         "appointment.outside",
-                        f"appointment {fix.outside.code} is outside the corrected window: "
-                        "on the call list",
-                        f"lịch hẹn {fix.outside.code} nằm ngoài khoảng hẹn mới: đã đưa vào "
-                        "danh sách cần gọi"))
+                        f"appointment {fix.outside.code} {en}: on the call list",
+                        f"lịch hẹn {fix.outside.code} {vi}: đã đưa vào danh sách cần gọi"))
             else:
                 self.rep.unchanged += 1
             return item

@@ -49,13 +49,7 @@ from ..store.errors import Duplicate
 from . import booking, orders, patients
 from .context import Context
 from .his_settings import HisSettings, his_settings
-from .order_corrections import (
-    call_list,
-    call_list_within,
-    correct_within,
-    move_to_window,
-    outside_appointment,
-)
+from .order_corrections import WHY, call_list_within, correct_within, move_or_call
 from .patient_match import (
     Identity,
     Lookup,
@@ -196,7 +190,7 @@ def _import(ctx: Context, units: list[Unit], conf: HisSettings, *, now: datetime
             dry_run: bool, book: bool,
             progress: Callable[[int, int], None] | None = None) -> HisImportReport:
     report = HisImportReport(dry_run=dry_run)
-    rebook: list[tuple[SlipResult, int]] = []
+    rebook: list[_ToBook] = []
     for start in range(0, len(units), conf.batch):
         batch = units[start:start + conf.batch]
         results: list[FileResult] = []
@@ -538,7 +532,7 @@ def _write_plans(conn, ctx: Context, plans: list[tuple[int, _Plan]], results: li
     for i, p in plans:
         p.fr.ok = True
         results[i] = p.fr
-        rebook.extend((res, res.order_id) for _, _, res in p.orders)
+        rebook.extend(_ToBook(res, res.order_id) for _, _, res in p.orders)
 
 
 # -- one slip ---------------------------------------------------------------------------------
@@ -662,7 +656,7 @@ def _slip(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, conf: HisSe
     res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "created", o.id, who.mrn,
                      who.full_name, who.created, who.how, clinic, doctor, slip.ngay_hen_kl,
                      notes=notes)
-    staged.append((res, o.id))
+    staged.append(_ToBook(res, o.id))
     return res
 
 
@@ -690,7 +684,7 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
     res.outcome = fix.outcome
     if fix.outcome == "unchanged":
         res.notes = []  # nothing was done: nothing to say
-        staged.append((res, o.id))  # an earlier run may have stopped before booking it
+        staged.append(_ToBook(res, o.id))  # an earlier run may have stopped before booking
         return res
     if fix.outcome == "closed":
         res.target = o.target_date
@@ -716,57 +710,75 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
                               f"chỉ định {o.id} nay: {clinic}, bác sĩ {doctor or '-'}",
                               "MA_BAC_SI"))
     if fix.outside is not None:
-        if conf.auto_book:
-            staged.append((res, o.id))  # moved into the new window after the commit
+        if conf.auto_book:  # moved to the corrected order after the commit
+            staged.append(_ToBook(res, o.id, fix.outside.code, fix.why))
         else:
-            call_list_within(conn, ctx, order_id=o.id, appointment=fix.outside, now=now)
-            res.notes.append(outside_note(fix.outside, on_call_list=True))
+            call_list_within(conn, ctx, order_id=o.id, appointment=fix.outside, now=now,
+                             why=fix.why)
+            res.notes.append(outside_note(fix.outside, fix.why, on_call_list=True))
     return res
 
 
-def outside_note(appt, *, on_call_list: bool) -> Note:
+def outside_note(appt, why: str, *, on_call_list: bool) -> Note:
+    vi, en = WHY[why]
     return Note("appointment.outside",
-                f"appointment {appt.code} on {appt.day:%d/%m/%Y} is outside the corrected "
-                f"window{': it is on the call list' if on_call_list else ''}",
-                f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} nằm ngoài khoảng hẹn mới"
+                f"appointment {appt.code} on {appt.day:%d/%m/%Y} {en}"
+                f"{': it is on the call list' if on_call_list else ''}",
+                f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} {vi}"
                 f"{': đã đưa vào danh sách cần gọi' if on_call_list else ''}",
-                "NGAY_HEN_KL")
+                "NGAY_HEN_KL" if why == "window" else
+                ("MA_KHOA" if why == "clinic" else "MA_BAC_SI"))
 
 
 # -- booking after the commit ---------------------------------------------------------------
 
-def _book(ctx: Context, report: HisImportReport, staged: list, now: datetime) -> None:
+@dataclass(frozen=True)
+class _ToBook:
+    """An order to book after the commit, or (``move``) the code of its appointment that a
+    correction left outside it, to move (``why``: ``order_corrections.WHY``)."""
+
+    result: SlipResult
+    order_id: int
+    move: str | None = None
+    why: str | None = None
+
+
+def _book(ctx: Context, report: HisImportReport, staged: list[_ToBook],
+          now: datetime) -> None:
     """Book each new (or still open) order at the least-loaded session of its window; move
-    an appointment a corrected slip left outside its window. One booking transaction
+    an appointment a corrected slip left outside its order. One booking transaction
     each, through the booking use cases; a refusal leaves the order for the desk (said in
-    the report, and a moved-out appointment goes on the call list)."""
-    for res, order_id in staged:
-        with ctx.db.read() as conn:
-            status = order_repo.get(conn, order_id).status
-        try:
-            if status == OrderStatus.OPEN.value:
-                b = booking.book_suggested(ctx, order_id=order_id, now=now, source="auto")
-            else:
-                outside = outside_appointment(ctx, order_id=order_id)
-                b = move_to_window(ctx, order_id=order_id, now=now,
-                                   reason="corrected slip from the hospital's system")
-                if b is not None:
-                    res.notes.append(Note(
-                        "appointment.moved",
-                        f"appointment {outside.code} moved to {b.code} on {b.day:%d/%m/%Y}",
-                        f"lịch hẹn {outside.code} chuyển sang {b.code} ngày "
-                        f"{b.day:%d/%m/%Y}", "NGAY_HEN_KL"))
-        except DomainError as exc:
-            res.notes.append(Note("booking.refused", f"not booked: {exc.en}",
-                                  f"chưa đặt lịch: {exc.vi}"))
-            outside = outside_appointment(ctx, order_id=order_id)
-            if outside is not None:
-                call_list(ctx, order_id=order_id, appointment=outside, now=now)
-                res.notes.append(outside_note(outside, on_call_list=True))
-            continue
-        if b is not None:
-            res.booked = b.code
-            report.booked += 1
+    the report), and a moved-out appointment that cannot be moved goes on the call list."""
+    for tb in staged:
+        res = tb.result
+        if tb.move is not None:
+            done = move_or_call(ctx, order_id=tb.order_id, code=tb.move, why=tb.why or "window",
+                                now=now, reason="corrected slip from the hospital's system")
+            if done is None:
+                continue
+            if done.moved_to is None:
+                res.notes.append(Note("booking.refused", f"not moved: {done.refusal.en}",
+                                      f"chưa chuyển lịch: {done.refusal.vi}"))
+                res.notes.append(outside_note(done.appointment, tb.why or "window",
+                                              on_call_list=True))
+                continue
+            b = done.moved_to
+            res.notes.append(Note(
+                "appointment.moved",
+                f"appointment {done.appointment.code} moved to {b.code} on {b.day:%d/%m/%Y}",
+                f"lịch hẹn {done.appointment.code} chuyển sang {b.code} ngày "
+                f"{b.day:%d/%m/%Y}", "NGAY_HEN_KL"))
+        else:
+            if orders.get(ctx, order_id=tb.order_id).status != OrderStatus.OPEN.value:
+                continue  # booked already (a slip sent again)
+            try:
+                b = booking.book_suggested(ctx, order_id=tb.order_id, now=now, source="auto")
+            except DomainError as exc:
+                res.notes.append(Note("booking.refused", f"not booked: {exc.en}",
+                                      f"chưa đặt lịch: {exc.vi}"))
+                continue
+        res.booked = b.code
+        report.booked += 1
 
 
 # -- the drop folder -------------------------------------------------------------------------

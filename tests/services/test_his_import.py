@@ -53,7 +53,15 @@ def recall(make_config, capsys):
         return code, data, out.err
 
     run.reconfigure = lambda **extra: cfg.__setitem__("path", make_config(**extra))
+    run.config_path = lambda: cfg["path"]
     return run
+
+
+def also_map(recall, *, clinics: str = "", doctors: str = "") -> None:
+    """More lines in [his.clinics] and [his.doctors] of the test's recall.toml."""
+    path = recall.config_path()
+    text = path.read_text(encoding="utf-8").replace('K03 = "TM"\n', 'K03 = "TM"\n' + clinics)
+    path.write_text(text + doctors, encoding="utf-8")
 
 
 def count(ctx, table, *where) -> int:
@@ -275,6 +283,65 @@ def test_a_correction_without_auto_book_puts_the_appointment_on_the_call_list(re
     assert [n["code"] for n in s["notes"]] == ["order.moved", "appointment.outside"]
     assert count(ctx, outreach_task, outreach_task.c.reason == "change_requested") == 1
     assert code in s["notes"][1]["en"]
+
+
+def booked_row(ctx, code: str):
+    with ctx.db.read() as conn:
+        return conn.execute(select(appt_t).where(appt_t.c.code == code)).one()
+
+
+def test_a_slip_corrected_to_another_clinic_puts_its_appointment_on_the_call_list(
+        recall, ctx, tmp_path):
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K01"})))
+    _, rep, _ = recall("import", "his", str(f), "--book")
+    code = rep["files"][0]["slips"][0]["booked"]
+    # the same date, the visit now in K03 (TM): the appointment in NOI no longer holds
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K03"})))
+    _, rep, _ = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    assert [n["code"] for n in s["notes"]] == ["order.changed", "appointment.outside"]
+    assert code in s["notes"][1]["en"] and "another clinic" in s["notes"][1]["en"]
+    assert "phòng khám khác" in s["notes"][1]["vi"]
+    with ctx.db.read() as conn:
+        task = conn.execute(select(outreach_task)).one()
+    assert task.reason == "change_requested" and "TM" in task.note
+    assert "another clinic" in task.note and "phòng khám khác" in task.note
+
+
+def test_auto_book_moves_an_appointment_to_the_corrected_clinic_even_one_booked_by_time(
+        recall, ctx, tmp_path):
+    recall.reconfigure(auto_book="true")
+    also_map(recall, clinics='K05 = "MAT"\n')
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K01"})))
+    _, rep, _ = recall("import", "his", str(f))
+    first = rep["files"][0]["slips"][0]["booked"]
+    assert booked_row(ctx, first).clinic_id == ctx.clinic_id("NOI")
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K05"})))
+    code, rep, err = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    assert code == 0, err
+    assert "appointment.moved" in [n["code"] for n in s["notes"]], s["notes"]
+    new = booked_row(ctx, s["booked"])
+    # MAT books by time: the move takes the session's first free time
+    assert new.clinic_id == ctx.clinic_id("MAT") and new.at_time is not None
+    assert booked_row(ctx, first).status == "rescheduled" and new.previous_id is not None
+    assert count(ctx, outreach_task) == 0
+
+
+def test_auto_book_moves_an_appointment_to_the_corrected_doctor(recall, ctx, tmp_path):
+    recall.reconfigure(auto_book="true")
+    also_map(recall, doctors='"000222/HCM-CCHN" = "BS2"\n')
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K03"})))
+    _, rep, _ = recall("import", "his", str(f))
+    first = rep["files"][0]["slips"][0]["booked"]
+    assert booked_row(ctx, first).doctor_id == ctx.doctor_id("BS1")
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit(
+        "LK1", x1={"MA_KHOA": "K03"}, x14={"MA_BAC_SI": "000222/HCM-CCHN"})))
+    _, rep, _ = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    assert s["doctor"] == "BS2" and s["booked"] != first
+    assert booked_row(ctx, s["booked"]).doctor_id == ctx.doctor_id("BS2")
+    assert booked_row(ctx, first).status == "rescheduled"
 
 
 # -- round trips -------------------------------------------------------------------------------
