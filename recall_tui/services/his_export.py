@@ -117,7 +117,7 @@ def export_xml14(ctx: Context, *, start: date, end: date, out: str,
             try:
                 his_xml.xml14_bytes(slip)
             except his_xml.WriteError as exc:
-                res.skipped.append(Skipped(row.order_id, str(exc), str(exc)))
+                res.skipped.append(Skipped(row.order_id, exc.en, exc.vi))
                 continue
             if not row.slip_id:
                 repo.insert_slip(conn, {

@@ -454,7 +454,8 @@ def test_a_bundle_that_is_not_valid_fhir_is_refused(recall, ctx, tmp_path):
     f = tmp_path / "bad.json"
     f.write_text(json.dumps(doc), encoding="utf-8")
     code, rep, _ = recall("import", "fhir", str(f))
-    assert code == 1 and not rep["ok"] and "status" in " ".join(rep["errors"])
+    assert code == 1 and not rep["ok"] and "status" in " ".join(e["en"] for e in rep["errors"])
+    assert all(e["vi"] and e["en"] for e in rep["errors"])
     assert count(ctx, order) == 0 and count(ctx, patient) == 0
 
 
