@@ -207,7 +207,7 @@ def _his_job(r, ctx, remind_job):
                          fr.moved_to)
             else:
                 log.warning("HIS %s refused: %s", fr.name,
-                            "; ".join(str(e) for e in fr.errors))
+                            "; ".join(his_import.said_safely(e) for e in fr.errors))
         if rep.booked:
             remind_job()  # the confirmations of what was just booked, now
 

@@ -50,6 +50,7 @@ class FieldError:
     field: str | None
     en: str
     vi: str
+    code: str | None = None  # the rule that refused it, when a use case did
 
     @property
     def where(self) -> str:

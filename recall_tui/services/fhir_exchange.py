@@ -16,7 +16,6 @@ order stays open for the desk).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from ..core.calendar import Part
 from ..core.errors import BadInput, DomainError, Refused
 from ..core.privacy import diagnosis_in
+from ..files import write_private
 from ..interop import fhir
 from ..store import appointments as appt_repo
 from ..store import his as repo
@@ -90,11 +90,7 @@ def export_bundle(ctx: Context, *, start: date, end: date, out: str,
     except fhir.FhirError as exc:  # recall wrote something FHIR does not allow: a bug
         raise BadInput("fhir.invalid", f"Bundle không hợp lệ: {exc}",
                        f"The Bundle would not be valid FHIR R4: {exc}", field="out") from None
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    path = write_private(out, text, field="out")
     return FhirExport(str(path), len(patients), len(requests), len(visits))
 
 

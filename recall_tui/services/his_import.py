@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from pathlib import Path
 from ..core import icd10, text
 from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import OrderStatus
+from ..files import PRIVATE_DIR, PRIVATE_FILE, os_failure, private_dir, write_private
 from ..interop import his_xml
 from ..interop.his_xml import FieldError, Unit, Visit, Xml1, Xml14
 from ..store import events
@@ -166,8 +168,12 @@ def run_inbox(ctx: Context, *, now: datetime, settings: HisSettings | None = Non
     if conf.inbox is None:
         raise BadInput("his.inbox", "Chưa đặt thư mục nhận tệp ([his] inbox).",
                        "No drop folder is set ([his] inbox in recall.toml).", field="his.inbox")
-    for folder in (conf.inbox, conf.done, conf.failed):
-        folder.mkdir(parents=True, exist_ok=True)
+    try:  # the drop folder is the HIS's to write into: made as the umask says
+        conf.inbox.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_failure(exc, str(conf.inbox), field="his.inbox") from None
+    for folder in (conf.done, conf.failed):  # what recall keeps: private
+        _private_folder(folder)
     ready = []
     for p in his_xml.files_in([conf.inbox]):
         try:
@@ -241,8 +247,8 @@ def _unit(conn, ctx: Context, unit: Unit, conf: HisSettings, now: datetime,
 
 
 def _refuse(unit: Unit, visit: Visit, table: str | None, name: str | None, en: str,
-            vi: str) -> _VisitRefused:
-    return _VisitRefused(FieldError(unit.files[0], visit.ma_lk, table, name, en, vi))
+            vi: str, code: str | None = None) -> _VisitRefused:
+    return _VisitRefused(FieldError(unit.files[0], visit.ma_lk, table, name, en, vi, code))
 
 
 def _visit(conn, ctx: Context, unit: Unit, visit: Visit, conf: HisSettings, now: datetime,
@@ -253,7 +259,7 @@ def _visit(conn, ctx: Context, unit: Unit, visit: Visit, conf: HisSettings, now:
             out.append(_slip(conn, ctx, unit, visit, slip, conf, now, staged))
         except DomainError as exc:
             table, name = FIELD_OF.get(exc.field or "", (None, exc.field))
-            raise _refuse(unit, visit, table, name, exc.en, exc.vi) from None
+            raise _refuse(unit, visit, table, name, exc.en, exc.vi, exc.code) from None
     return out
 
 
@@ -480,7 +486,7 @@ def _plan(ctx: Context, unit: Unit, conf: HisSettings, now: datetime, look: _Bat
                                                     today), now=now)
             except DomainError as exc:
                 table, name = FIELD_OF.get(exc.field or "", (None, exc.field))
-                raise _refuse(unit, visit, table, name, exc.en, exc.vi) from None
+                raise _refuse(unit, visit, table, name, exc.en, exc.vi, exc.code) from None
             res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "created", 0, row.mrn or "",
                              row.full_name, created, how, clinic, doctor, slip.ngay_hen_kl,
                              notes=notes)
@@ -793,7 +799,46 @@ def _free_name(folder: Path, name: str) -> Path:
     return target
 
 
+def _private_folder(folder: Path) -> None:
+    """done/ or failed/: made 0700 whatever the umask, and tightened to it when an older
+    recall made it open."""
+    private_dir(folder, field="his.inbox")
+    try:
+        if stat.S_IMODE(folder.stat().st_mode) & 0o077:
+            os.chmod(folder, PRIVATE_DIR)
+    except OSError as exc:  # not ours to change: said, and the files in it are private
+        log.warning("could not make %s private: %s", folder, exc)
+
+
+# Refusals that quote other patients of recall (their MRN, name and birth date): a reason
+# file, or a log line, says what the person handling the file needs, not who else is known.
+NAMES_OTHERS = {
+    "patient.conflict": (
+        "the identifiers of this patient (MA_BN, identity card, insurance card) point at "
+        "more than one patient in recall: someone at the desk must check them in recall "
+        "(merge or correct), then send the file again",
+        "các mã định danh của bệnh nhân này (MA_BN, CCCD, thẻ BHYT) trỏ tới nhiều bệnh nhân "
+        "trong recall: quầy cần kiểm tra trong recall (gộp hoặc sửa) rồi gửi lại tệp"),
+    "patient.ambiguous": (
+        "several patients in recall have this name and birth date: someone at the desk must "
+        "choose in recall, then send the file again",
+        "nhiều bệnh nhân trong recall cùng họ tên và ngày sinh: quầy cần chọn trong recall "
+        "rồi gửi lại tệp"),
+}
+
+
+def said_safely(e: FieldError, language: str = "en") -> str:
+    """An error of a file as a reason file or a log may say it: where (file, visit, table
+    and field) and why, without another patient's details."""
+    safe = NAMES_OTHERS.get(e.code or "")
+    if safe is None:
+        return e.message(language)
+    return f"{e.where}: {safe[1] if language == 'vi' else safe[0]}"
+
+
 def _file_away(fr: FileResult, conf: HisSettings, now: datetime) -> None:
+    """The unit's files moved to done/ or failed/ (private: 0600), a refused one's with
+    ``<name>.reason.txt`` (0600) saying why, in both languages."""
     folder = conf.done if fr.ok else conf.failed
     for f in fr.files:
         src = Path(f)
@@ -804,9 +849,16 @@ def _file_away(fr: FileResult, conf: HisSettings, now: datetime) -> None:
             log.error("could not move %s to %s: %s", src, folder, exc)
             continue
         fr.moved_to = str(folder)
+        try:
+            os.chmod(dest, PRIVATE_FILE)
+        except OSError as exc:
+            log.warning("could not make %s private: %s", dest, exc)
         if not fr.ok:
             lines = [f"recall {now:%Y-%m-%d %H:%M}: {src.name} was not imported "
                      "(nothing of it was written) / không nhập (không ghi gì)."]
-            lines += [f"- {e.message('en')}\n  {e.message('vi')}" for e in fr.errors]
-            dest.with_name(dest.name + ".reason.txt").write_text("\n".join(lines) + "\n",
-                                                                encoding="utf-8")
+            lines += [f"- {said_safely(e, 'en')}\n  {said_safely(e, 'vi')}" for e in fr.errors]
+            try:
+                write_private(dest.with_name(dest.name + ".reason.txt"),
+                              "\n".join(lines) + "\n")
+            except DomainError as exc:
+                log.error("could not write the reason file of %s: %s", dest, exc.en)

@@ -37,6 +37,7 @@ from ..core.reports import (
     noshow_report_due,
     reason_text,
 )
+from ..files import write_private
 from ..store import events
 from ..store import reports as repo
 from .context import Context
@@ -170,7 +171,9 @@ class Written:
 def write_pdf(ctx: Context, *, day: date, now: datetime, pdf: Path | None = None,
               language: str | None = None, report: NoShowReport | None = None) -> Written:
     """Write the report of ``day`` as an A4 PDF to ``pdf`` (default: the slips folder,
-    ``khong-den-<yyyy-mm-dd>.pdf``). Failures to lay out or write raise ``PrintError``."""
+    ``khong-den-<yyyy-mm-dd>.pdf``), private and whole (``files``). A failure to lay it out
+    raises ``PrintError``; to write it, ``BadInput`` naming ``pdf`` or the environment's
+    error (a full disk)."""
     from ..print.noshow_report import noshow_pdf
     from ..print.printer import PrintError
     from .slips import printing
@@ -186,13 +189,7 @@ def write_pdf(ctx: Context, *, day: date, now: datetime, pdf: Path | None = None
         raise PrintError("print.render", f"Không dựng được báo cáo ngày {day:%d/%m/%Y}: "
                          f"{exc}.", f"Could not lay out the report of {day:%d/%m/%Y}: "
                          f"{exc}.") from exc
-    try:
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        pdf.write_bytes(data)
-    except OSError as exc:
-        raise PrintError("print.pdf_write", f"Không ghi được tệp {pdf}: {exc.strerror or exc}.",
-                         f"Could not write {pdf}: {exc.strerror or exc}.", field="pdf",
-                         details={"path": str(pdf)}) from exc
+    write_private(pdf, data, field="pdf")  # private and whole; an unwritable path is said
     return Written(day=day, no_shows=len(report.no_shows), open_tasks=len(report.tasks),
                    where=str(pdf), size=len(data))
 
