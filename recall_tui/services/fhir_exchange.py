@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from ..config import HisSettings
 from ..core.calendar import Part
 from ..core.errors import BadInput, DomainError, Refused
 from ..core.privacy import diagnosis_in
@@ -33,7 +34,6 @@ from ..store import sessions as session_repo
 from . import booking, orders
 from .context import Context
 from .his_export import period
-from .his_settings import HisSettings, his_settings
 from .order_corrections import WHY, call_list_within, correct_within
 from .patient_match import Identity, Note, find_or_register
 
@@ -145,7 +145,7 @@ class _ToBook:
 
 def import_bundle(ctx: Context, *, path: str, now: datetime,
                   dry_run: bool = False) -> FhirImportReport:
-    conf = his_settings(ctx.cfg)
+    conf = ctx.cfg.his
     p = Path(path)
     if not p.is_file():
         raise BadInput("fhir.path", f"Không có tệp {path}.", f"No such file: {path}.",

@@ -22,7 +22,6 @@ from ..interop import his_xml, qd130
 from ..interop.his_xml import Xml14
 from ..store import his as repo
 from .context import Context
-from .his_settings import his_settings
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def _slip_of(ctx: Context, row, keys: tuple[str, str, str], ma_bac_si: str, ma_t
 
 def export_xml14(ctx: Context, *, start: date, end: date, out: str,
                  now: datetime) -> Xml14Export:
-    conf = his_settings(ctx.cfg)
+    conf = ctx.cfg.his
     if not conf.ma_cskcb:
         raise BadInput("his.ma_cskcb", "Cần mã cơ sở KBCB ([his] ma_cskcb) để xuất XML14.",
                        "Exporting XML14 needs the facility code ([his] ma_cskcb).",

@@ -9,7 +9,7 @@ reason file).
 
 What becomes of a slip: its patient found or registered (``patient_match``), an order with
 the slip's date as target and the clinic's window (``orders.add_within``), the doctor from
-MA_BAC_SI and the clinic from MA_KHOA through ``[his]`` (``his_settings``), the slip's keys,
+MA_BAC_SI and the clinic from MA_KHOA through ``[his]`` (``Config.his``), the slip's keys,
 diagnosis codes (statistics only) and insurance status kept beside it (``store.his``).
 
 Keys: (MA_CSKCB, MA_LK, SO_GIAYHEN_KL). A slip sent again changes nothing; one sent again
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ..config import HisSettings
 from ..core import icd10, text
 from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import OrderStatus
@@ -50,7 +51,6 @@ from ..store import orders as order_repo
 from ..store.errors import Duplicate
 from . import booking, orders, patients
 from .context import Context
-from .his_settings import HisSettings, his_settings
 from .order_corrections import WHY, call_list_within, correct_within, move_or_call
 from .patient_match import (
     Identity,
@@ -150,7 +150,7 @@ def import_paths(ctx: Context, *, paths: Sequence[str], now: datetime, dry_run: 
                  progress: Callable[[int, int], None] | None = None) -> HisImportReport:
     """Envelopes, bare XML14/XML1 files, or folders of them. ``book``: book the new orders
     at once (default: ``[his] auto_book``)."""
-    conf = settings or his_settings(ctx.cfg)
+    conf = settings or ctx.cfg.his
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise BadInput("his.path", f"Không có tệp hoặc thư mục: {missing[0]}.",
@@ -164,7 +164,7 @@ def run_inbox(ctx: Context, *, now: datetime, settings: HisSettings | None = Non
               wall: Callable[[], float] = time.time) -> HisImportReport:
     """The drop folder's files that have settled, imported; each moved to ``done/`` or
     ``failed/`` (with ``<name>.reason.txt``) once its unit is committed or refused."""
-    conf = settings or his_settings(ctx.cfg)
+    conf = settings or ctx.cfg.his
     if conf.inbox is None:
         raise BadInput("his.inbox", "Chưa đặt thư mục nhận tệp ([his] inbox).",
                        "No drop folder is set ([his] inbox in recall.toml).", field="his.inbox")
