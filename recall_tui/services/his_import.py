@@ -721,17 +721,17 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
         else:
             call_list_within(conn, ctx, order_id=o.id, appointment=fix.outside, now=now,
                              why=fix.why)
-            res.notes.append(outside_note(fix.outside, fix.why, on_call_list=True))
+            res.notes.append(outside_note(fix.outside, fix.why))
     return res
 
 
-def outside_note(appt, why: str, *, on_call_list: bool) -> Note:
+def outside_note(appt, why: str) -> Note:
+    """An appointment a corrected slip left outside its order, now on the call list."""
     vi, en = WHY[why]
     return Note("appointment.outside",
-                f"appointment {appt.code} on {appt.day:%d/%m/%Y} {en}"
-                f"{': it is on the call list' if on_call_list else ''}",
-                f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} {vi}"
-                f"{': đã đưa vào danh sách cần gọi' if on_call_list else ''}",
+                f"appointment {appt.code} on {appt.day:%d/%m/%Y} {en}: it is on the call list",
+                f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} {vi}: đã đưa vào danh sách "
+                "cần gọi",
                 "NGAY_HEN_KL" if why == "window" else
                 ("MA_KHOA" if why == "clinic" else "MA_BAC_SI"))
 
@@ -765,8 +765,7 @@ def _book(ctx: Context, report: HisImportReport, staged: list[_ToBook],
             if done.moved_to is None:
                 res.notes.append(Note("booking.refused", f"not moved: {done.refusal.en}",
                                       f"chưa chuyển lịch: {done.refusal.vi}"))
-                res.notes.append(outside_note(done.appointment, tb.why or "window",
-                                              on_call_list=True))
+                res.notes.append(outside_note(done.appointment, tb.why or "window"))
                 continue
             b = done.moved_to
             res.notes.append(Note(

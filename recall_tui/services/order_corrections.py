@@ -4,7 +4,7 @@ date, doctor or clinic): its window moved, and what that means for its appointme
 ``correct_within`` runs inside the caller's write transaction (an import writes a file
 all or nothing). An appointment the corrected order no longer holds (its day outside the
 new window, or at another clinic, or with another doctor than the order now names) is
-either moved after the commit (``move_to_window``: the best session of the new window,
+either moved after the commit (``move_or_call``: the best session of the new window,
 through the reschedule use case) or put on the call list (``call_list_within``) for the
 desk to settle with the patient.
 """
