@@ -328,6 +328,24 @@ def test_auto_book_moves_an_appointment_to_the_corrected_clinic_even_one_booked_
     assert count(ctx, outreach_task) == 0
 
 
+def test_auto_book_puts_an_appointment_it_cannot_move_on_the_call_list(recall, ctx, tmp_path):
+    recall.reconfigure(auto_book="true")
+    also_map(recall, clinics='K05 = "MAT"\n', doctors='\n[[closures]]\nfrom = "2026-12-01"\n'
+             'to = "2027-01-31"\nclinic = "MAT"\nreason = "Sửa phòng"\n')
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K01"})))
+    _, rep, _ = recall("import", "his", str(f))
+    first = rep["files"][0]["slips"][0]["booked"]
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K05"})))
+    code, rep, _ = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    codes = [n["code"] for n in s["notes"]]
+    assert code == 0 and codes[-2:] == ["booking.refused", "appointment.outside"], codes
+    refused = s["notes"][-2]
+    assert "No free session" in refused["en"] and "Không còn buổi trống" in refused["vi"]
+    assert booked_row(ctx, first).status == "booked" and s["booked"] is None
+    assert count(ctx, outreach_task, outreach_task.c.reason == "change_requested") == 1
+
+
 def test_auto_book_moves_an_appointment_to_the_corrected_doctor(recall, ctx, tmp_path):
     recall.reconfigure(auto_book="true")
     also_map(recall, doctors='"000222/HCM-CCHN" = "BS2"\n')
