@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import NOW, PG_ADMIN, README, WORK, context, libpq, pg_url  # noqa: E402
 
+from recall_tui.config import HisSettings  # noqa: E402
 from recall_tui.interop import his_xml, qd130  # noqa: E402
-from recall_tui.services.his_settings import HisSettings  # noqa: E402
 
 FACILITY = "79024"
 KHOA = {"K01": "NOI", "K02": "NTIET", "K03": "TM", "K04": "NHI", "K05": "MAT"}

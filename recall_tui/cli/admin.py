@@ -54,9 +54,6 @@ def config_check(file: Annotated[str | None, typer.Argument(help="The file (defa
             raise BadInput("config.file", f"Không có tệp {excerpt(file)}.",
                            f"No such file: {excerpt(file)}.", field="file")
         cfg = r.cfg
-        from ..services.his_settings import his_settings
-
-        his_settings(cfg)  # [his]: read apart until the configuration schema takes it in
         r.done({"file": str(cfg.path) if cfg.path else None, "ok": True,
                 "clinics": len(cfg.clinics), "templates": len(cfg.templates),
                 "database": _safe_url(cfg.database_url)},

@@ -96,7 +96,7 @@ def _show_fhir(rep, lang: str) -> None:
                                         else "REFUSED (nothing written)"), err=True,
                     fg=typer.colors.RED)
         for e in rep.errors:
-            typer.secho(f"  {e}", err=True, fg=typer.colors.RED)
+            typer.secho(f"  {e.vi if lang == 'vi' else e.en}", err=True, fg=typer.colors.RED)
         return
     for item in rep.items:
         line = f"  {item.resource} {item.reference}: {item.outcome}"

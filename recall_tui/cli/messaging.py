@@ -103,7 +103,7 @@ def _serve(r, *, every: int, backup_at: str, backup_dir: str | None) -> None:
     ctx = r.ctx
     channels = messaging.build_channels(r.cfg, os.environ)
     conf = messaging.settings(r.cfg)
-    reports = noshow_report.report_settings(r.cfg)
+    reports = r.cfg.reports
     mailer = channels.get("email")
     stop = threading.Event()
 
@@ -188,9 +188,7 @@ def _his_job(r, ctx, remind_job):
     from datetime import datetime
 
     from ..services import his_import
-    from ..services.his_settings import his_settings
-
-    conf = his_settings(r.cfg)
+    conf = r.cfg.his
     if conf.inbox is None:
         return None, conf
 
@@ -207,7 +205,7 @@ def _his_job(r, ctx, remind_job):
                          fr.moved_to)
             else:
                 log.warning("HIS %s refused: %s", fr.name,
-                            "; ".join(str(e) for e in fr.errors))
+                            "; ".join(his_import.said_safely(e) for e in fr.errors))
         if rep.booked:
             remind_job()  # the confirmations of what was just booked, now
 

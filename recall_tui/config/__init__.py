@@ -8,7 +8,8 @@ paths are relative to the file.
 Every table and key is checked (``schema``: pydantic models that refuse unknown keys;
 ``checks``: secrets in the file, references between tables, clashing keys). A wrong setting
 is named with its file, line and key (``locate``), all of them at once. The rest of recall
-sees plain frozen dataclasses (``Config``) and the core's values, never the models.
+sees plain frozen dataclasses (``Config``, with ``[his]``, ``[reports]`` and ``[messages]``
+as ``sections``) and the core's values, never the models.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from zoneinfo import ZoneInfo
 
 from ..core.calendar import Closure, DayOverride, SessionTemplate
 from ..core.reminders import Policy
+from . import sections
+from .sections import HisSettings, ImapSettings, MessageSettings, ReportSettings
+
+__all__ = ["ClinicCfg", "Config", "ConfigError", "DoctorCfg", "HisSettings", "ImapSettings",
+           "MessageSettings", "ReportSettings", "load", "parse"]
 
 ROLES = ("desk", "doctor", "manager", "admin")
 MAX_SHOWN = 20  # problems listed in one error; more are counted
@@ -97,6 +103,9 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     cursor_blink: bool = True  # [desk] cursor_blink: false saves a redraw twice a second
     channels: dict[str, Any] = field(default_factory=dict)
+    his: HisSettings = HisSettings()  # [his]
+    reports: ReportSettings = ReportSettings()  # [reports]
+    messages: MessageSettings = MessageSettings()  # [messages]
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -149,6 +158,7 @@ def build(doc, data: dict[str, Any], *, path: Path | None, database_url: str) ->
         reason=o.reason if o.reason is not None else ("Làm bù" if o.open else "Nghỉ"),
         as_weekday=o.as_weekday) for o in doc.overrides)
     rem = doc.reminders
+    base = path.parent if path else Path.cwd()  # relative folders are the file's
     policy = Policy(offsets_days=tuple(rem.offsets_days), send_at=rem.send_at,
                     allowed_start=rem.allowed_hours[0], allowed_end=rem.allowed_hours[1])
     roles = {role: tuple(members) for role in ROLES
@@ -163,7 +173,9 @@ def build(doc, data: dict[str, Any], *, path: Path | None, database_url: str) ->
         no_show_grace_minutes=booking.no_show_grace_minutes, mrn_prefix=booking.mrn_prefix,
         reminders=policy, roles=roles,
         keys=doc.keys.model_dump(by_alias=True, exclude_none=True),
-        cursor_blink=doc.desk.cursor_blink, channels=dict(data.get("channels", {})), raw=data)
+        cursor_blink=doc.desk.cursor_blink, channels=dict(data.get("channels", {})),
+        his=sections.his(doc.his, base), reports=sections.reports(doc.reports),
+        messages=sections.messages(doc.messages, base), raw=data)
 
 
 def resolve_db_url(url: str, base: Path) -> str:

@@ -214,6 +214,12 @@ def references(doc: RecallToml) -> list[Problem]:
         if o.as_weekday is not None and not o.open:
             bad(here + ("as_weekday",), "only for a day that opens (open = true)",
                 "chỉ dùng cho ngày mở cửa (open = true)")
+    his = doc.his
+    clinic_known(("his", "default_clinic"), his.default_clinic)
+    for khoa, code in his.clinics.items():
+        clinic_known(("his", "clinics", khoa), code)
+    for licence, code in his.doctors.items():
+        doctor_known(("his", "doctors", licence), code)
     hours = doc.reminders.allowed_hours
     if len(hours) != 2:
         bad(("reminders", "allowed_hours"), 'expected two times, like ["07:00", "21:00"]',

@@ -428,24 +428,46 @@ class Desk(Table):
     cursor_blink: bool = True
 
 
+def _email(value: str) -> str:
+    """A staff address (an empty one stands for none)."""
+    e = value.strip()
+    local, at, domain = e.rpartition("@")
+    if e and (not at or not local or "." not in domain or " " in e):
+        raise Bad(f"not an e-mail address: {value[:60]!r}",
+                  f"không phải địa chỉ e-mail: {value[:60]!r}")
+    return value
+
+
+def _facility(value: str) -> str:
+    if not re.fullmatch(r"[0-9A-Za-z]{5}", value):
+        raise Bad(f"expected the facility's 5-character code (MA_CSKCB: letters and digits), "
+                  f"got {value[:20]!r}",
+                  f"cần mã cơ sở KBCB 5 ký tự (MA_CSKCB: chữ và số), không phải {value[:20]!r}")
+    return value
+
+
+Email = Annotated[Text(254), AfterValidator(_email)]
+
+
 class Reports(Table):
     """[reports]: the day's no-show report mailed to the staff (services/noshow_report.py)."""
 
-    staff_email: Text(254) | list[Text(254)] = []
+    staff_email: Email | list[Email] = []
     noshows_daily: bool = True
 
 
 class His(Table):
-    """[his]: the hospital's system hands recall its follow-up slips (docs/his.md)."""
+    """[his]: the hospital's system hands recall its follow-up slips (docs/his.md). The
+    clinics and doctors it names are checked in ``checks.references``."""
 
-    inbox: Text(1000) | None = None
+    inbox: Folder | None = None
     auto_book: bool = False
     default_clinic: Code | None = None
     scan_seconds: Whole(1, 300) = 20
     settle_seconds: Number(0, 600) = 2.0
     batch: Whole(1, 1000) = 100
-    ma_cskcb: Text(5) | None = None
-    ma_ttdv: Text(255) | None = None
+    ma_cskcb: Annotated[str, AfterValidator(_facility)] | None = None
+    ma_ttdv: Text(10, required=True) | None = None  # MA_TTDV: at most 10 characters
     clinics: dict[str, Code] = {}  # MA_KHOA -> clinic code
     doctors: dict[str, Code] = {}  # MA_BAC_SI -> doctor code
 

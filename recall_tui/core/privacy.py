@@ -1,4 +1,5 @@
-"""What a log may say: phones and e-mail addresses masked, secrets in URLs removed.
+"""What a log may say: phones and e-mail addresses masked, secrets in URLs removed; and
+what a text meant for the patient may not say (``diagnosis_in``).
 
 ``mask_phone("+84912345678")`` is ``0912 ••• 678``: enough for staff to tell two numbers
 apart, not enough to call. ``redact`` is applied to every log line (``cli.logs``): it masks
@@ -9,6 +10,8 @@ URL parameters (``apikey=``, ``token=``, …), passwords in URLs and bearer toke
 from __future__ import annotations
 
 import re
+
+from .text import fold
 
 DOTS = "•••"
 
@@ -58,3 +61,23 @@ def redact(text: str) -> str:
     text = _BEARER.sub(r"\1 ***", text)
     text = _EMAIL.sub(lambda m: f"{m.group(1)}{DOTS}@{m.group(2)}", text)
     return _PHONE.sub(lambda m: mask_phone(m.group()), text)
+
+
+# -- a diagnosis in text meant for the patient -------------------------------------------------
+
+# An ICD-10-looking code written anywhere in a text (I10, E11.9, J45.909, k35): a letter,
+# two digits, optionally a dot and up to four more; not part of a longer word or number.
+_ICD10_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z]\d{2}(?:\.\d[0-9A-Za-z]{0,3})?(?![\w])")
+# Words that introduce one ("chẩn đoán", "diagnosis", "ICD"), compared folded.
+_DIAGNOSIS_WORDS = re.compile(r"(?i)\b(chan\s*doan|diagnos\w*|icd(?:-?10)?|benh\s+chinh)\b")
+
+
+def diagnosis_in(text: str | None) -> str | None:
+    """What in ``text`` looks like a diagnosis (an ICD-10-looking code, or a word such as
+    "chẩn đoán" / "diagnosis"), or None. A text meant for the patient (SMS, Zalo, e-mail,
+    the slip) that says one is not sent as it is."""
+    m = _ICD10_IN_TEXT.search(text or "")
+    if m:
+        return m.group()
+    m = _DIAGNOSIS_WORDS.search(fold(text or ""))
+    return m.group() if m else None

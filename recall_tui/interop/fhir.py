@@ -266,13 +266,16 @@ class PatientIn:
 
 @dataclass(frozen=True)
 class RequestIn:
+    """A ServiceRequest. ``target``, ``earliest``, ``latest``: a date, or an aware instant
+    whose day is the clinic's local date of it (the reader converts)."""
+
     ref: str
     identifiers: tuple[tuple[str, str], ...]
     status: str
     patient_ref: str
-    target: date | None
-    earliest: date | None
-    latest: date | None
+    target: date | datetime | None
+    earliest: date | datetime | None
+    latest: date | datetime | None
     clinic_codes: tuple[tuple[str, str], ...]  # (system, code) of locationCode
     doctor: tuple[str, str] | None  # (system, value) of the requester
     instructions: str = ""
@@ -302,15 +305,20 @@ def _ids(res) -> tuple[tuple[str, str], ...]:
     return tuple((i.system or "", i.value) for i in (res.identifier or []) if i.value)
 
 
-def _day(value) -> date | None:
+def _when(value) -> date | datetime | None:
+    """A FHIR date or dateTime as recall reads it: a date as it is; an instant as it is
+    (aware, in the offset it was written in: its local date is the clinic's zone's, which
+    the reader knows and this module does not); a partial date (a month, a year) as None."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime is a date too
         return value
     s = str(value)
-    return date.fromisoformat(s[:10]) if len(s) >= 10 else None
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")) if "T" in s else \
+            date.fromisoformat(s)
+    except ValueError:
+        return None
 
 
 def _refs(entry) -> list[str]:
@@ -379,14 +387,14 @@ def _request_in(res, ref: str) -> RequestIn:
     target = earliest = latest = None
     if res.occurrenceTiming is not None:
         t = res.occurrenceTiming
-        target = _day(t.event[0]) if t.event else None
+        target = _when(t.event[0]) if t.event else None
         bp = t.repeat.boundsPeriod if t.repeat and t.repeat.boundsPeriod else None
         if bp is not None:
-            earliest, latest = _day(bp.start), _day(bp.end)
+            earliest, latest = _when(bp.start), _when(bp.end)
     elif res.occurrencePeriod is not None:
-        earliest, latest = _day(res.occurrencePeriod.start), _day(res.occurrencePeriod.end)
+        earliest, latest = _when(res.occurrencePeriod.start), _when(res.occurrencePeriod.end)
     elif res.occurrenceDateTime is not None:
-        target = _day(res.occurrenceDateTime)
+        target = _when(res.occurrenceDateTime)
     codes = tuple((c.system or "", c.code) for lc in res.locationCode or []
                   for c in lc.coding or [] if c.code)
     doctor = None

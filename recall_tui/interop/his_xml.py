@@ -50,6 +50,7 @@ class FieldError:
     field: str | None
     en: str
     vi: str
+    code: str | None = None  # the rule that refused it, when a use case did
 
     @property
     def where(self) -> str:
@@ -531,11 +532,16 @@ def read_units(paths: Sequence[str | os.PathLike]) -> list[Unit]:
 # -- writing ----------------------------------------------------------------------------
 
 class WriteError(ValueError):
-    """Values that the standard does not allow; ``problems`` names each field."""
+    """Values that the standard does not allow; ``problems`` names each field and says why
+    in English, ``problems_vi`` in Vietnamese; ``en`` and ``vi`` say all of it."""
 
-    def __init__(self, table: str, problems: list[tuple[str, str]]):
-        self.table, self.problems = table, problems
-        super().__init__("; ".join(f"{table}.{f}: {why}" for f, why in problems))
+    def __init__(self, table: str, problems: list[tuple[str, str, str]]):
+        self.table = table
+        self.problems = [(f, en) for f, en, _ in problems]
+        self.problems_vi = [(f, vi) for f, _, vi in problems]
+        self.en = "; ".join(f"{table}.{f}: {why}" for f, why in self.problems)
+        self.vi = "; ".join(f"{table}.{f}: {why}" for f, why in self.problems_vi)
+        super().__init__(self.en)
 
 
 def table_xml(table: Table, values: dict[str, str | None], *, check: bool = True) -> bytes:
@@ -544,17 +550,19 @@ def table_xml(table: Table, values: dict[str, str | None], *, check: bool = True
     problems = []
     unknown = sorted(set(values) - set(table.names))
     if unknown:
-        problems += [(n, "not a field of this table") for n in unknown]
+        problems += [(n, "not a field of this table", "không phải trường của bảng này")
+                     for n in unknown]
     if check:
         for f in table.fields:
             v = values.get(f.name)
             if not v:
                 if f.required:
-                    problems.append((f.name, "missing (the standard requires it)"))
+                    problems.append((f.name, "missing (the standard requires it)",
+                                     "thiếu (chuẩn bắt buộc)"))
                 continue
             bad = qd130.problem(f, v)
             if bad:
-                problems.append((f.name, bad[0]))
+                problems.append((f.name, *bad))
     if problems:
         raise WriteError(table.code, problems)
     root = Element(table.root)
@@ -596,7 +604,7 @@ def envelope(*, facility: str, made_on: date,
     base64."""
     bad = qd130.problem(qd130.Field("MACSKCB", qd130.TEXT, 5, qd130.FACILITY), facility)
     if bad:
-        raise WriteError(qd130.ENVELOPE_ROOT, [("THONGTINDONVI/MACSKCB", bad[0])])
+        raise WriteError(qd130.ENVELOPE_ROOT, [("THONGTINDONVI/MACSKCB", *bad)])
     root = Element(qd130.ENVELOPE_ROOT, qd130.ENVELOPE_NS)
     SubElement(SubElement(root, "THONGTINDONVI"), "MACSKCB").text = facility
     info = SubElement(root, "THONGTINHOSO")

@@ -232,27 +232,36 @@ def suggest(ctx: Context, *, order_id: int, now: datetime, conn=None) -> Suggest
                       best=chosen, loads=lst)
 
 
+def suggested_place(ctx: Context, *, order_id: int, now: datetime,
+                    conn) -> tuple[Load, time | None]:
+    """The order's suggested session (the least-loaded in its window) and, for a session
+    that books by time, its first free time; Refused naming the days looked at when no
+    session is free. For booking the order, or moving its appointment."""
+    s = suggest(ctx, order_id=order_id, now=now, conn=conn)
+    if s.best is None:
+        start = max(s.earliest, ctx.today(now))
+        raise Refused("suggest.none",
+                      f"Không còn buổi trống từ {start:%d/%m/%Y} đến {s.latest:%d/%m/%Y}.",
+                      f"No free session between {start.isoformat()} and "
+                      f"{s.latest.isoformat()}.", field="order")
+    at_time = None
+    if s.best.slot_minutes:  # a timed session: its first free time
+        spec = find_session(ctx, clinic=s.best.clinic, day=s.best.day,
+                            part=Part(s.best.part), doctor=s.best.doctor)
+        at_time = next(iter(steps.free_times(conn, ctx, spec, now)), None)
+    return s.best, at_time
+
+
 def book_suggested(ctx: Context, *, order_id: int, now: datetime, source: str = "desk",
                    at_time: time | None = None, within=None) -> Booked:
     """Book an order into its suggested session (the least-loaded in its window)."""
     with writing(ctx, within) as conn:
-        s = suggest(ctx, order_id=order_id, now=now, conn=conn)
-        if s.best is None:
-            raise Refused("suggest.none",
-                          f"Không còn buổi trống từ {max(s.earliest, ctx.today(now)):%d/%m/%Y} "
-                          f"đến {s.latest:%d/%m/%Y}.",
-                          f"No free session between "
-                          f"{max(s.earliest, ctx.today(now)).isoformat()} and "
-                          f"{s.latest.isoformat()}.", field="order")
+        best, first_free = suggested_place(ctx, order_id=order_id, now=now, conn=conn)
         o = steps.load_order(conn, order_id)
         p = patient_repo.by_id(conn, o.patient_id)
-        if at_time is None and s.best.slot_minutes:  # a timed session: its first free time
-            spec = find_session(ctx, clinic=s.best.clinic, day=s.best.day,
-                                part=Part(s.best.part), doctor=s.best.doctor)
-            at_time = next(iter(steps.free_times(conn, ctx, spec, now)), None)
-        return book(ctx, patient=p.mrn, clinic=s.best.clinic, day=s.best.day,
-                    part=s.best.part, doctor=s.best.doctor, order_id=order_id, source=source,
-                    now=now, at_time=at_time, within=conn)
+        return book(ctx, patient=p.mrn, clinic=best.clinic, day=best.day, part=best.part,
+                    doctor=best.doctor, order_id=order_id, source=source, now=now,
+                    at_time=at_time if at_time is not None else first_free, within=conn)
 
 
 # -- moves ------------------------------------------------------------------------------------

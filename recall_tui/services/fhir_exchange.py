@@ -16,13 +16,15 @@ order stays open for the desk).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from ..config import HisSettings
 from ..core.calendar import Part
 from ..core.errors import BadInput, DomainError, Refused
+from ..core.privacy import diagnosis_in
+from ..files import write_private
 from ..interop import fhir
 from ..store import appointments as appt_repo
 from ..store import his as repo
@@ -32,8 +34,7 @@ from ..store import sessions as session_repo
 from . import booking, orders
 from .context import Context
 from .his_export import period
-from .his_settings import HisSettings, his_settings
-from .order_corrections import call_list_within, correct_within
+from .order_corrections import WHY, call_list_within, correct_within
 from .patient_match import Identity, Note, find_or_register
 
 OPEN_REQUEST = ("active", "draft", "on-hold")
@@ -89,11 +90,7 @@ def export_bundle(ctx: Context, *, start: date, end: date, out: str,
     except fhir.FhirError as exc:  # recall wrote something FHIR does not allow: a bug
         raise BadInput("fhir.invalid", f"Bundle không hợp lệ: {exc}",
                        f"The Bundle would not be valid FHIR R4: {exc}", field="out") from None
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    path = write_private(out, text, field="out")
     return FhirExport(str(path), len(patients), len(requests), len(visits))
 
 
@@ -114,7 +111,7 @@ class FhirImportReport:
     file: str
     ok: bool = False
     dry_run: bool = False
-    errors: list[str] = field(default_factory=list)
+    errors: list[Note] = field(default_factory=list)  # each in both languages
     items: list[FhirItem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     orders_created: int = 0
@@ -125,7 +122,11 @@ class FhirImportReport:
 
 
 class _Refuse(Exception):
-    pass
+    """The file is refused whole: why, in both languages."""
+
+    def __init__(self, code: str, en: str, vi: str):
+        super().__init__(en)
+        self.note = Note(code, en, vi)
 
 
 class _DryRun(Exception):
@@ -144,7 +145,7 @@ class _ToBook:
 
 def import_bundle(ctx: Context, *, path: str, now: datetime,
                   dry_run: bool = False) -> FhirImportReport:
-    conf = his_settings(ctx.cfg)
+    conf = ctx.cfg.his
     p = Path(path)
     if not p.is_file():
         raise BadInput("fhir.path", f"Không có tệp {path}.", f"No such file: {path}.",
@@ -153,7 +154,8 @@ def import_bundle(ctx: Context, *, path: str, now: datetime,
     try:
         b = fhir.read_bundle(p.read_bytes())
     except fhir.FhirError as exc:
-        rep.errors = list(exc.problems)
+        rep.errors = [Note("fhir.invalid", f"not a valid FHIR R4 Bundle: {p}",
+                           f"không phải Bundle FHIR R4 hợp lệ: {p}") for p in exc.problems]
         return rep
     rep.ignored = b.ignored
     to_book: list[_ToBook] = []
@@ -169,7 +171,7 @@ def import_bundle(ctx: Context, *, path: str, now: datetime,
     except _DryRun:
         pass
     except _Refuse as exc:
-        rep.errors, rep.items = [str(exc)], []
+        rep.errors, rep.items = [exc.note], []
         rep.orders_created = rep.orders_moved = rep.unchanged = rep.patients_created = 0
         return rep
     rep.ok = True
@@ -193,7 +195,9 @@ class _Run:
         if fhir.ORDER in by:
             v = by[fhir.ORDER]
             if not v.isdigit() or order_repo.get(self.conn, int(v)) is None:
-                raise _Refuse(f"{resource} {ref}: recall order {v} does not exist here")
+                raise _Refuse("fhir.unknown_order",
+                              f"{resource} {ref}: recall order {v} does not exist here",
+                              f"{resource} {ref}: không có chỉ định {v} trong recall")
             return int(v)
         if fhir.SLIP in by:
             keys = by[fhir.SLIP].split("|")
@@ -212,7 +216,8 @@ class _Run:
     def _patient(self, ref: str | None, what: str) -> tuple[str, int]:
         p = self.b.patients.get(ref or "")
         if p is None:
-            raise _Refuse(f"{what}: its patient {ref!r} is not in the Bundle")
+            raise _Refuse("fhir.no_patient", f"{what}: its patient {ref!r} is not in the Bundle",
+                          f"{what}: bệnh nhân {ref!r} không có trong Bundle")
         mrn = p.mrn
         for system, value in p.foreign:
             pid = repo.fhir_target(self.conn, "Patient", system[:255], value[:255])
@@ -220,14 +225,16 @@ class _Run:
                 mrn = repo.patient_row(self.conn, pid).mrn
                 break
         if not p.name and not mrn:
-            raise _Refuse(f"{what}: its patient {ref} has no name")
+            raise _Refuse("fhir.no_name", f"{what}: its patient {ref} has no name",
+                          f"{what}: bệnh nhân {ref} không có họ tên")
         try:
             m = find_or_register(self.conn, self.ctx, Identity(
                 name=p.name, birth_date=p.birth_date, birth_year=p.birth_year, sex=p.sex,
                 phone=p.phone, cccd=p.cccd, cards=(p.bhyt,) if p.bhyt else (),
                 address=p.address, mrn=mrn), now=self.now)
         except DomainError as exc:
-            raise _Refuse(f"{what}, patient {ref}: {exc.en}") from None
+            raise _Refuse(exc.code, f"{what}, patient {ref}: {exc.en}",
+                          f"{what}, bệnh nhân {ref}: {exc.vi}") from None
         self.rep.patients_created += m.created
         for system, value in p.foreign:
             repo.link_fhir(self.conn, resource="Patient", system=system[:255],
@@ -245,8 +252,12 @@ class _Run:
             return self.ctx.clinic_code(fallback)
         if self.conf.default_clinic:
             return self.conf.default_clinic
-        raise _Refuse(f"{what}: no recall clinic for {codes or 'no locationCode'} "
-                      "([his.clinics] or [his] default_clinic in recall.toml)")
+        shown = ", ".join(f"{s}|{c}" for s, c in codes) or "-"
+        raise _Refuse("fhir.no_clinic",
+                      f"{what}: no recall clinic for locationCode {shown} ([his.clinics] or "
+                      "[his] default_clinic in recall.toml)",
+                      f"{what}: chưa có phòng khám cho locationCode {shown} ([his.clinics] "
+                      "hoặc [his] default_clinic trong recall.toml)")
 
     def _doctor(self, who: tuple[str, str] | None, clinic: str, notes: list[Note]) -> str | None:
         if who is None:
@@ -278,8 +289,9 @@ class _Run:
                instructions: str = "") -> FhirItem:
         item = FhirItem(resource, ref, "unchanged")
         if not ids:
-            raise _Refuse(f"{resource} {ref}: no identifier (it could not be recognised when "
-                          "sent again)")
+            raise _Refuse("fhir.no_identifier", f"{resource} {ref}: no identifier (it could "
+                          "not be recognised when sent again)",
+                          f"{resource} {ref}: không có identifier (gửi lại sẽ không nhận ra)")
         oid = self._known_order(ref, ids, link_as)
         if oid is not None:
             o = order_repo.get(self.conn, oid)
@@ -296,19 +308,19 @@ class _Run:
                                      reason=f"corrected {resource} (FHIR)",
                                      details={"fhir": ref})
             except DomainError as exc:
-                raise _Refuse(f"{resource} {ref}: {exc.en}") from None
+                raise _Refuse(exc.code, f"{resource} {ref}: {exc.en}",
+                              f"{resource} {ref}: {exc.vi}") from None
             item.outcome = fix.outcome
             if fix.outcome == "moved":
                 self.rep.orders_moved += 1
                 if fix.outside is not None:
                     call_list_within(self.conn, self.ctx, order_id=oid,
-                                     appointment=fix.outside, now=self.now)
+                                     appointment=fix.outside, now=self.now, why=fix.why)
+                    vi, en = WHY[fix.why]
                     item.notes.append(Note(
                         "appointment.outside",
-                        f"appointment {fix.outside.code} is outside the corrected window: "
-                        "on the call list",
-                        f"lịch hẹn {fix.outside.code} nằm ngoài khoảng hẹn mới: đã đưa vào "
-                        "danh sách cần gọi"))
+                        f"appointment {fix.outside.code} {en}: on the call list",
+                        f"lịch hẹn {fix.outside.code} {vi}: đã đưa vào danh sách cần gọi"))
             else:
                 self.rep.unchanged += 1
             return item
@@ -318,9 +330,11 @@ class _Run:
                                    "không phải chỉ định đang mở: không nhập"))
             return item
         if target is None:
-            raise _Refuse(f"{resource} {ref}: no date (occurrence or start)")
+            raise _Refuse("fhir.no_date", f"{resource} {ref}: no date (occurrence or start)",
+                          f"{resource} {ref}: không có ngày (occurrence hoặc start)")
         if target < self.ctx.today(self.now):
-            raise _Refuse(f"{resource} {ref}: {target:%d/%m/%Y} is already past")
+            raise _Refuse("fhir.past", f"{resource} {ref}: {target:%d/%m/%Y} is already past",
+                          f"{resource} {ref}: ngày {target:%d/%m/%Y} đã qua")
         mrn, _ = self._patient(patient_ref, f"{resource} {ref}")
         clinic = self._clinic(clinic_codes, f"{resource} {ref}")
         doc = self._doctor(doctor, clinic, item.notes)
@@ -329,18 +343,31 @@ class _Run:
                                   target=target, instructions=instructions, source="fhir",
                                   now=self.now)
         except DomainError as exc:
-            raise _Refuse(f"{resource} {ref}: {exc.en}") from None
+            raise _Refuse(exc.code, f"{resource} {ref}: {exc.en}",
+                          f"{resource} {ref}: {exc.vi}") from None
         self._link(link_as, ids, o.id)
         item.outcome, item.order_id = "created", o.id
         self.rep.orders_created += 1
         return item
 
     def request(self, req: fhir.RequestIn) -> FhirItem:
+        instructions, withheld = req.instructions, None
+        said = diagnosis_in(instructions)
+        if said:  # never a diagnosis in what the patient's messages say
+            instructions = ""
+            withheld = Note(
+                "instructions.withheld",
+                f"patientInstruction not kept: it names what looks like a diagnosis "
+                f"({said!r}); the desk may write the instructions again",
+                f"không giữ patientInstruction: có nội dung giống chẩn đoán ({said!r}); "
+                "quầy có thể ghi lại hướng dẫn")
         item = self._order(ref=req.ref, ids=req.identifiers, resource="ServiceRequest",
                            link_as="ServiceRequest", status_open=req.status in OPEN_REQUEST,
-                           patient_ref=req.patient_ref, target=req.target,
+                           patient_ref=req.patient_ref, target=local_day(req.target, self.ctx),
                            clinic_codes=req.clinic_codes, doctor=req.doctor,
-                           instructions=req.instructions)
+                           instructions=instructions)
+        if withheld is not None and item.outcome == "created":
+            item.notes.append(withheld)
         if item.order_id is not None:
             self.order_of[req.ref] = item.order_id
         return item
@@ -351,8 +378,11 @@ class _Run:
         if fhir.APPOINTMENT in by:
             row = appt_repo.by_code(self.conn, by[fhir.APPOINTMENT])
             if row is None:
-                raise _Refuse(f"Appointment {a.ref}: recall appointment "
-                              f"{by[fhir.APPOINTMENT]} does not exist here")
+                raise _Refuse("fhir.unknown_appointment",
+                              f"Appointment {a.ref}: recall appointment "
+                              f"{by[fhir.APPOINTMENT]} does not exist here",
+                              f"Appointment {a.ref}: không có lịch hẹn "
+                              f"{by[fhir.APPOINTMENT]} trong recall")
             self.rep.unchanged += 1
             return FhirItem("Appointment", a.ref, "unchanged", row.order_id, row.code)
         for system, value in a.identifiers:
@@ -378,10 +408,13 @@ class _Run:
                                    f"trạng thái {a.status}: không nhập"))
             return item
         if not a.identifiers:
-            raise _Refuse(f"Appointment {a.ref}: no identifier (it could not be recognised "
-                          "when sent again)")
+            raise _Refuse("fhir.no_identifier", f"Appointment {a.ref}: no identifier (it "
+                          "could not be recognised when sent again)",
+                          f"Appointment {a.ref}: không có identifier (gửi lại sẽ không nhận "
+                          "ra)")
         if day is None:
-            raise _Refuse(f"Appointment {a.ref}: booked without a start")
+            raise _Refuse("fhir.no_start", f"Appointment {a.ref}: booked without a start",
+                          f"Appointment {a.ref}: đã đặt nhưng không có giờ bắt đầu (start)")
         if based is None:
             item = self._order(ref=a.ref, ids=a.identifiers, resource="Appointment",
                                link_as="ProposedAppt", status_open=True,
@@ -397,34 +430,49 @@ class _Run:
         return item
 
 
-def _part_at(ctx: Context, clinic: str, day: date, at: datetime) -> tuple[Part, str | None]:
-    """The clinic's session of that day whose hours hold the time."""
-    t = at.astimezone(ctx.tz).time()
-    specs = [s for s in ctx.calendar.sessions_on(day, clinic) if s.start <= t < s.end]
+def local_day(value: date | datetime | None, ctx: Context) -> date | None:
+    """A FHIR date as it is; an instant's date in the clinic's zone (17:30Z on 9 December
+    is 10 December in Hanoi)."""
+    if isinstance(value, datetime):
+        return (value.astimezone(ctx.tz) if value.tzinfo is not None else value).date()
+    return value
+
+
+def _session_at(ctx: Context, clinic: str, doctor: str | None,
+                at: datetime) -> tuple[date, Part, str | None, time]:
+    """(day, part, doctor, local time) of the clinic's session whose hours hold the
+    instant (the order's doctor's session, when the order names one); Refused when none
+    does."""
+    local = at.astimezone(ctx.tz)
+    day, t = local.date(), local.time().replace(second=0, microsecond=0)
+    specs = [s for s in ctx.calendar.sessions_on(day, clinic) if s.start <= t < s.end
+             and (doctor is None or s.doctor in (None, doctor))]
     if not specs:
         raise Refused("fhir.no_session",
-                      f"{clinic} không có buổi khám lúc {t:%H:%M} ngày {day:%d/%m/%Y}.",
-                      f"{clinic} has no session at {t:%H:%M} on {day.isoformat()}.",
+                      f"{clinic} không có buổi khám nào gồm giờ {t:%H:%M} ngày "
+                      f"{day:%d/%m/%Y}.",
+                      f"{clinic} has no session that holds {t:%H:%M} on {day:%d/%m/%Y}.",
                       field="start")
-    return specs[0].part, specs[0].doctor
+    return day, specs[0].part, specs[0].doctor, t
 
 
 def _book(ctx: Context, tb: _ToBook, now: datetime, rep: FhirImportReport) -> None:
+    """The Appointment booked at its start (its time kept: a clinic that books by time
+    books that slot), and its identifiers linked, in one transaction."""
     a = tb.appointment
     try:
-        day = a.start.astimezone(ctx.tz).date()
-        part, session_doctor = _part_at(ctx, tb.clinic, day, a.start)
-        b = booking.book(ctx, patient=tb.mrn, clinic=tb.clinic, day=day, part=part,
-                         doctor=tb.doctor or session_doctor, order_id=tb.order_id,
-                         source="import", now=now)
+        day, part, session_doctor, at_time = _session_at(ctx, tb.clinic, tb.doctor, a.start)
+        with ctx.db.write() as conn:
+            b = booking.book(ctx, patient=tb.mrn, clinic=tb.clinic, day=day, part=part,
+                             doctor=tb.doctor or session_doctor, at_time=at_time,
+                             order_id=tb.order_id, source="import", now=now, within=conn)
+            row = appt_repo.by_code(conn, b.code)
+            for system, value in a.identifiers:
+                repo.link_fhir(conn, resource="Appointment", system=system[:255],
+                               value=value[:255], target_id=row.id, now=now)
     except DomainError as exc:
         tb.item.notes.append(Note("booking.refused", f"not booked: {exc.en}",
                                   f"chưa đặt lịch: {exc.vi}"))
         return
-    with ctx.db.write() as conn:
-        row = appt_repo.by_code(conn, b.code)
-        for system, value in a.identifiers:
-            repo.link_fhir(conn, resource="Appointment", system=system[:255],
-                           value=value[:255], target_id=row.id, now=now)
     tb.item.outcome, tb.item.appointment = "booked", b.code
     rep.appointments_booked += 1

@@ -12,17 +12,16 @@ MA_BAC_SI) is skipped (said).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..core.errors import BadInput
+from ..files import kind_of, write_private
 from ..interop import his_xml, qd130
 from ..interop.his_xml import Xml14
 from ..store import his as repo
 from .context import Context
-from .his_settings import his_settings
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def _slip_of(ctx: Context, row, keys: tuple[str, str, str], ma_bac_si: str, ma_t
 
 def export_xml14(ctx: Context, *, start: date, end: date, out: str,
                  now: datetime) -> Xml14Export:
-    conf = his_settings(ctx.cfg)
+    conf = ctx.cfg.his
     if not conf.ma_cskcb:
         raise BadInput("his.ma_cskcb", "Cần mã cơ sở KBCB ([his] ma_cskcb) để xuất XML14.",
                        "Exporting XML14 needs the facility code ([his] ma_cskcb).",
@@ -117,7 +116,7 @@ def export_xml14(ctx: Context, *, start: date, end: date, out: str,
             try:
                 his_xml.xml14_bytes(slip)
             except his_xml.WriteError as exc:
-                res.skipped.append(Skipped(row.order_id, str(exc), str(exc)))
+                res.skipped.append(Skipped(row.order_id, exc.en, exc.vi))
                 continue
             if not row.slip_id:
                 repo.insert_slip(conn, {
@@ -133,26 +132,21 @@ def export_xml14(ctx: Context, *, start: date, end: date, out: str,
     return res
 
 
-def _atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _write(slips: list[Xml14], out: Path, *, facility: str, made_on: date) -> list[str]:
-    """One envelope with a HOSO per visit, or (``out`` a folder) one envelope per visit."""
+    """One envelope with a HOSO per visit, or (``out`` a folder) one envelope per visit;
+    each written whole and private (``files``)."""
     visits: dict[str, list[tuple[str, bytes]]] = {}
     for s in slips:
         visits.setdefault(s.ma_lk, []).append(("XML14", his_xml.xml14_bytes(s)))
-    if out.is_dir():
+    if kind_of(out, field="out") == "folder":
         written = []
         for ma_lk, parts in visits.items():
             name = "".join(c if c.isalnum() or c in "-_." else "_" for c in ma_lk) + ".xml"
             path = out / name
-            _atomic(path, his_xml.envelope(facility=facility, made_on=made_on, visits=[parts]))
+            write_private(path, his_xml.envelope(facility=facility, made_on=made_on,
+                                                 visits=[parts]), field="out")
             written.append(str(path))
         return written
-    _atomic(out, his_xml.envelope(facility=facility, made_on=made_on,
-                                  visits=list(visits.values())))
+    write_private(out, his_xml.envelope(facility=facility, made_on=made_on,
+                                        visits=list(visits.values())), field="out")
     return [str(out)]

@@ -9,7 +9,7 @@ reason file).
 
 What becomes of a slip: its patient found or registered (``patient_match``), an order with
 the slip's date as target and the clinic's window (``orders.add_within``), the doctor from
-MA_BAC_SI and the clinic from MA_KHOA through ``[his]`` (``his_settings``), the slip's keys,
+MA_BAC_SI and the clinic from MA_KHOA through ``[his]`` (``Config.his``), the slip's keys,
 diagnosis codes (statistics only) and insurance status kept beside it (``store.his``).
 
 Keys: (MA_CSKCB, MA_LK, SO_GIAYHEN_KL). A slip sent again changes nothing; one sent again
@@ -29,36 +29,29 @@ booked stays open for the desk.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
+from ..config import HisSettings
 from ..core import icd10, text
 from ..core.errors import BadInput, DomainError
 from ..core.lifecycle import OrderStatus
+from ..files import PRIVATE_DIR, PRIVATE_FILE, os_failure, private_dir, write_private
 from ..interop import his_xml
 from ..interop.his_xml import FieldError, Unit, Visit, Xml1, Xml14
-from ..store import bulk, events
+from ..store import events
 from ..store import his as repo
 from ..store import orders as order_repo
-from ..store.rows import event as event_table
+from ..store.errors import Duplicate
 from . import booking, orders, patients
 from .context import Context
-from .his_settings import HisSettings, his_settings
-from .order_corrections import (
-    call_list,
-    call_list_within,
-    correct_within,
-    move_to_window,
-    outside_appointment,
-)
+from .order_corrections import WHY, call_list_within, correct_within, move_or_call
 from .patient_match import (
     Identity,
     Lookup,
@@ -157,7 +150,7 @@ def import_paths(ctx: Context, *, paths: Sequence[str], now: datetime, dry_run: 
                  progress: Callable[[int, int], None] | None = None) -> HisImportReport:
     """Envelopes, bare XML14/XML1 files, or folders of them. ``book``: book the new orders
     at once (default: ``[his] auto_book``)."""
-    conf = settings or his_settings(ctx.cfg)
+    conf = settings or ctx.cfg.his
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise BadInput("his.path", f"Không có tệp hoặc thư mục: {missing[0]}.",
@@ -171,12 +164,16 @@ def run_inbox(ctx: Context, *, now: datetime, settings: HisSettings | None = Non
               wall: Callable[[], float] = time.time) -> HisImportReport:
     """The drop folder's files that have settled, imported; each moved to ``done/`` or
     ``failed/`` (with ``<name>.reason.txt``) once its unit is committed or refused."""
-    conf = settings or his_settings(ctx.cfg)
+    conf = settings or ctx.cfg.his
     if conf.inbox is None:
         raise BadInput("his.inbox", "Chưa đặt thư mục nhận tệp ([his] inbox).",
                        "No drop folder is set ([his] inbox in recall.toml).", field="his.inbox")
-    for folder in (conf.inbox, conf.done, conf.failed):
-        folder.mkdir(parents=True, exist_ok=True)
+    try:  # the drop folder is the HIS's to write into: made as the umask says
+        conf.inbox.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_failure(exc, str(conf.inbox), field="his.inbox") from None
+    for folder in (conf.done, conf.failed):  # what recall keeps: private
+        _private_folder(folder)
     ready = []
     for p in his_xml.files_in([conf.inbox]):
         try:
@@ -199,7 +196,7 @@ def _import(ctx: Context, units: list[Unit], conf: HisSettings, *, now: datetime
             dry_run: bool, book: bool,
             progress: Callable[[int, int], None] | None = None) -> HisImportReport:
     report = HisImportReport(dry_run=dry_run)
-    rebook: list[tuple[SlipResult, int]] = []
+    rebook: list[_ToBook] = []
     for start in range(0, len(units), conf.batch):
         batch = units[start:start + conf.batch]
         results: list[FileResult] = []
@@ -239,7 +236,7 @@ def _unit(conn, ctx: Context, unit: Unit, conf: HisSettings, now: datetime,
         except _VisitRefused as exc:
             fr.errors = [exc.error]
             return fr
-        except IntegrityError:
+        except Duplicate:
             # Another import wrote the same slip or patient number meanwhile: read again.
             if attempt == 2:
                 fr.errors = [FieldError(unit.files[0], None, None, None,
@@ -250,8 +247,8 @@ def _unit(conn, ctx: Context, unit: Unit, conf: HisSettings, now: datetime,
 
 
 def _refuse(unit: Unit, visit: Visit, table: str | None, name: str | None, en: str,
-            vi: str) -> _VisitRefused:
-    return _VisitRefused(FieldError(unit.files[0], visit.ma_lk, table, name, en, vi))
+            vi: str, code: str | None = None) -> _VisitRefused:
+    return _VisitRefused(FieldError(unit.files[0], visit.ma_lk, table, name, en, vi, code))
 
 
 def _visit(conn, ctx: Context, unit: Unit, visit: Visit, conf: HisSettings, now: datetime,
@@ -262,7 +259,7 @@ def _visit(conn, ctx: Context, unit: Unit, visit: Visit, conf: HisSettings, now:
             out.append(_slip(conn, ctx, unit, visit, slip, conf, now, staged))
         except DomainError as exc:
             table, name = FIELD_OF.get(exc.field or "", (None, exc.field))
-            raise _refuse(unit, visit, table, name, exc.en, exc.vi) from None
+            raise _refuse(unit, visit, table, name, exc.en, exc.vi, exc.code) from None
     return out
 
 
@@ -489,7 +486,7 @@ def _plan(ctx: Context, unit: Unit, conf: HisSettings, now: datetime, look: _Bat
                                                     today), now=now)
             except DomainError as exc:
                 table, name = FIELD_OF.get(exc.field or "", (None, exc.field))
-                raise _refuse(unit, visit, table, name, exc.en, exc.vi) from None
+                raise _refuse(unit, visit, table, name, exc.en, exc.vi, exc.code) from None
             res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "created", 0, row.mrn or "",
                              row.full_name, created, how, clinic, doctor, slip.ngay_hen_kl,
                              notes=notes)
@@ -529,21 +526,19 @@ def _write_plans(conn, ctx: Context, plans: list[tuple[int, _Plan]], results: li
                 res.order_id, res.patient_mrn = oid, row.mrn
                 s.update(order_id=oid, patient_id=row.id)
             repo.insert_slips(conn, slip_rows)
-            bulk.insert_plain(conn, event_table, [{
+            events.append_many(conn, [{
                 "at": now, "actor": ctx.actor, "kind": "his.slip", "patient_id": s["patient_id"],
-                "appointment_id": None, "order_id": s["order_id"], "from_state": None,
-                "to_state": None, "reason": None, "details": json.dumps(
-                    {"slip": s["so_giayhen_kl"], "visit": s["ma_lk"],
-                     "facility": s["ma_cskcb"], "file": s["source_file"],
-                     "outcome": "created"}, ensure_ascii=False)} for s in slip_rows])
-    except IntegrityError:
+                "order_id": s["order_id"], "details": _slip_details(
+                    s["so_giayhen_kl"], s["ma_lk"], s["ma_cskcb"], s["source_file"])}
+                for s in slip_rows])
+    except Duplicate:  # a concurrent import wrote one of these rows meanwhile
         for i, p in plans:
             results[i] = _unit(conn, ctx, p.unit, conf, now, rebook)
         return
     for i, p in plans:
         p.fr.ok = True
         results[i] = p.fr
-        rebook.extend((res, res.order_id) for _, _, res in p.orders)
+        rebook.extend(_ToBook(res, res.order_id) for _, _, res in p.orders)
 
 
 # -- one slip ---------------------------------------------------------------------------------
@@ -624,6 +619,12 @@ def _facts(slip: Xml14, x1: Xml1 | None) -> dict:
             "ma_doituong_kcb": slip.ma_doituong_kcb or (x1.ma_doituong_kcb if x1 else None)}
 
 
+def _slip_details(slip: str, visit: str, facility: str, file: str) -> dict:
+    """The details of a new slip's "his.slip" event (the batch's and the one-by-one way's)."""
+    return {"slip": slip, "visit": visit, "facility": facility, "file": file,
+            "outcome": "created"}
+
+
 def _slip(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, conf: HisSettings,
           now: datetime, staged: list) -> SlipResult:
     x1 = visit.xml1
@@ -656,13 +657,12 @@ def _slip(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, conf: HisSe
         "issued_on": slip.ngay_ct, "source_file": source, "created_at": now,
         "updated_at": now, **_facts(slip, x1)})
     events.append(conn, at=now, actor=ctx.actor, kind="his.slip", patient_id=who.patient_id,
-                  order_id=o.id, details={"slip": slip.so_giayhen_kl, "visit": slip.ma_lk,
-                                          "facility": slip.ma_cskcb, "file": source,
-                                          "outcome": "created"})
+                  order_id=o.id, details=_slip_details(slip.so_giayhen_kl, slip.ma_lk,
+                                                       slip.ma_cskcb, source))
     res = SlipResult(visit.ma_lk, slip.so_giayhen_kl, "created", o.id, who.mrn,
                      who.full_name, who.created, who.how, clinic, doctor, slip.ngay_hen_kl,
                      notes=notes)
-    staged.append((res, o.id))
+    staged.append(_ToBook(res, o.id))
     return res
 
 
@@ -690,7 +690,7 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
     res.outcome = fix.outcome
     if fix.outcome == "unchanged":
         res.notes = []  # nothing was done: nothing to say
-        staged.append((res, o.id))  # an earlier run may have stopped before booking it
+        staged.append(_ToBook(res, o.id))  # an earlier run may have stopped before booking
         return res
     if fix.outcome == "closed":
         res.target = o.target_date
@@ -716,57 +716,74 @@ def _again(conn, ctx: Context, unit: Unit, visit: Visit, slip: Xml14, existing,
                               f"chỉ định {o.id} nay: {clinic}, bác sĩ {doctor or '-'}",
                               "MA_BAC_SI"))
     if fix.outside is not None:
-        if conf.auto_book:
-            staged.append((res, o.id))  # moved into the new window after the commit
+        if conf.auto_book:  # moved to the corrected order after the commit
+            staged.append(_ToBook(res, o.id, fix.outside.code, fix.why))
         else:
-            call_list_within(conn, ctx, order_id=o.id, appointment=fix.outside, now=now)
-            res.notes.append(outside_note(fix.outside, on_call_list=True))
+            call_list_within(conn, ctx, order_id=o.id, appointment=fix.outside, now=now,
+                             why=fix.why)
+            res.notes.append(outside_note(fix.outside, fix.why))
     return res
 
 
-def outside_note(appt, *, on_call_list: bool) -> Note:
+def outside_note(appt, why: str) -> Note:
+    """An appointment a corrected slip left outside its order, now on the call list."""
+    vi, en = WHY[why]
     return Note("appointment.outside",
-                f"appointment {appt.code} on {appt.day:%d/%m/%Y} is outside the corrected "
-                f"window{': it is on the call list' if on_call_list else ''}",
-                f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} nằm ngoài khoảng hẹn mới"
-                f"{': đã đưa vào danh sách cần gọi' if on_call_list else ''}",
-                "NGAY_HEN_KL")
+                f"appointment {appt.code} on {appt.day:%d/%m/%Y} {en}: it is on the call list",
+                f"lịch hẹn {appt.code} ngày {appt.day:%d/%m/%Y} {vi}: đã đưa vào danh sách "
+                "cần gọi",
+                "NGAY_HEN_KL" if why == "window" else
+                ("MA_KHOA" if why == "clinic" else "MA_BAC_SI"))
 
 
 # -- booking after the commit ---------------------------------------------------------------
 
-def _book(ctx: Context, report: HisImportReport, staged: list, now: datetime) -> None:
+@dataclass(frozen=True)
+class _ToBook:
+    """An order to book after the commit, or (``move``) the code of its appointment that a
+    correction left outside it, to move (``why``: ``order_corrections.WHY``)."""
+
+    result: SlipResult
+    order_id: int
+    move: str | None = None
+    why: str | None = None
+
+
+def _book(ctx: Context, report: HisImportReport, staged: list[_ToBook],
+          now: datetime) -> None:
     """Book each new (or still open) order at the least-loaded session of its window; move
-    an appointment a corrected slip left outside its window. One booking transaction
+    an appointment a corrected slip left outside its order. One booking transaction
     each, through the booking use cases; a refusal leaves the order for the desk (said in
-    the report, and a moved-out appointment goes on the call list)."""
-    for res, order_id in staged:
-        with ctx.db.read() as conn:
-            status = order_repo.get(conn, order_id).status
-        try:
-            if status == OrderStatus.OPEN.value:
-                b = booking.book_suggested(ctx, order_id=order_id, now=now, source="auto")
-            else:
-                outside = outside_appointment(ctx, order_id=order_id)
-                b = move_to_window(ctx, order_id=order_id, now=now,
-                                   reason="corrected slip from the hospital's system")
-                if b is not None:
-                    res.notes.append(Note(
-                        "appointment.moved",
-                        f"appointment {outside.code} moved to {b.code} on {b.day:%d/%m/%Y}",
-                        f"lịch hẹn {outside.code} chuyển sang {b.code} ngày "
-                        f"{b.day:%d/%m/%Y}", "NGAY_HEN_KL"))
-        except DomainError as exc:
-            res.notes.append(Note("booking.refused", f"not booked: {exc.en}",
-                                  f"chưa đặt lịch: {exc.vi}"))
-            outside = outside_appointment(ctx, order_id=order_id)
-            if outside is not None:
-                call_list(ctx, order_id=order_id, appointment=outside, now=now)
-                res.notes.append(outside_note(outside, on_call_list=True))
-            continue
-        if b is not None:
-            res.booked = b.code
-            report.booked += 1
+    the report), and a moved-out appointment that cannot be moved goes on the call list."""
+    for tb in staged:
+        res = tb.result
+        if tb.move is not None:
+            done = move_or_call(ctx, order_id=tb.order_id, code=tb.move, why=tb.why or "window",
+                                now=now, reason="corrected slip from the hospital's system")
+            if done is None:
+                continue
+            if done.moved_to is None:
+                res.notes.append(Note("booking.refused", f"not moved: {done.refusal.en}",
+                                      f"chưa chuyển lịch: {done.refusal.vi}"))
+                res.notes.append(outside_note(done.appointment, tb.why or "window"))
+                continue
+            b = done.moved_to
+            res.notes.append(Note(
+                "appointment.moved",
+                f"appointment {done.appointment.code} moved to {b.code} on {b.day:%d/%m/%Y}",
+                f"lịch hẹn {done.appointment.code} chuyển sang {b.code} ngày "
+                f"{b.day:%d/%m/%Y}", "NGAY_HEN_KL"))
+        else:
+            if orders.get(ctx, order_id=tb.order_id).status != OrderStatus.OPEN.value:
+                continue  # booked already (a slip sent again)
+            try:
+                b = booking.book_suggested(ctx, order_id=tb.order_id, now=now, source="auto")
+            except DomainError as exc:
+                res.notes.append(Note("booking.refused", f"not booked: {exc.en}",
+                                      f"chưa đặt lịch: {exc.vi}"))
+                continue
+        res.booked = b.code
+        report.booked += 1
 
 
 # -- the drop folder -------------------------------------------------------------------------
@@ -781,7 +798,46 @@ def _free_name(folder: Path, name: str) -> Path:
     return target
 
 
+def _private_folder(folder: Path) -> None:
+    """done/ or failed/: made 0700 whatever the umask, and tightened to it when an older
+    recall made it open."""
+    private_dir(folder, field="his.inbox")
+    try:
+        if stat.S_IMODE(folder.stat().st_mode) & 0o077:
+            os.chmod(folder, PRIVATE_DIR)
+    except OSError as exc:  # not ours to change: said, and the files in it are private
+        log.warning("could not make %s private: %s", folder, exc)
+
+
+# Refusals that quote other patients of recall (their MRN, name and birth date): a reason
+# file, or a log line, says what the person handling the file needs, not who else is known.
+NAMES_OTHERS = {
+    "patient.conflict": (
+        "the identifiers of this patient (MA_BN, identity card, insurance card) point at "
+        "more than one patient in recall: someone at the desk must check them in recall "
+        "(merge or correct), then send the file again",
+        "các mã định danh của bệnh nhân này (MA_BN, CCCD, thẻ BHYT) trỏ tới nhiều bệnh nhân "
+        "trong recall: quầy cần kiểm tra trong recall (gộp hoặc sửa) rồi gửi lại tệp"),
+    "patient.ambiguous": (
+        "several patients in recall have this name and birth date: someone at the desk must "
+        "choose in recall, then send the file again",
+        "nhiều bệnh nhân trong recall cùng họ tên và ngày sinh: quầy cần chọn trong recall "
+        "rồi gửi lại tệp"),
+}
+
+
+def said_safely(e: FieldError, language: str = "en") -> str:
+    """An error of a file as a reason file or a log may say it: where (file, visit, table
+    and field) and why, without another patient's details."""
+    safe = NAMES_OTHERS.get(e.code or "")
+    if safe is None:
+        return e.message(language)
+    return f"{e.where}: {safe[1] if language == 'vi' else safe[0]}"
+
+
 def _file_away(fr: FileResult, conf: HisSettings, now: datetime) -> None:
+    """The unit's files moved to done/ or failed/ (private: 0600), a refused one's with
+    ``<name>.reason.txt`` (0600) saying why, in both languages."""
     folder = conf.done if fr.ok else conf.failed
     for f in fr.files:
         src = Path(f)
@@ -792,9 +848,16 @@ def _file_away(fr: FileResult, conf: HisSettings, now: datetime) -> None:
             log.error("could not move %s to %s: %s", src, folder, exc)
             continue
         fr.moved_to = str(folder)
+        try:
+            os.chmod(dest, PRIVATE_FILE)
+        except OSError as exc:
+            log.warning("could not make %s private: %s", dest, exc)
         if not fr.ok:
             lines = [f"recall {now:%Y-%m-%d %H:%M}: {src.name} was not imported "
                      "(nothing of it was written) / không nhập (không ghi gì)."]
-            lines += [f"- {e.message('en')}\n  {e.message('vi')}" for e in fr.errors]
-            dest.with_name(dest.name + ".reason.txt").write_text("\n".join(lines) + "\n",
-                                                                encoding="utf-8")
+            lines += [f"- {said_safely(e, 'en')}\n  {said_safely(e, 'vi')}" for e in fr.errors]
+            try:
+                write_private(dest.with_name(dest.name + ".reason.txt"),
+                              "\n".join(lines) + "\n")
+            except DomainError as exc:
+                log.error("could not write the reason file of %s: %s", dest, exc.en)

@@ -20,11 +20,10 @@ from .inbox import Inbound
 
 QUOTE_START = re.compile(r"^\s*(>|On .+wrote:|Vào .+viết:|-----\s*Original Message|"
                          r"From:\s|Từ:\s)", re.IGNORECASE)
-TLS = ("ssl", "starttls", "none")
 
 
 def enabled(cfg) -> bool:
-    return bool(((cfg.raw or {}).get("messages") or {}).get("imap"))
+    return cfg.messages.imap is not None
 
 
 def own_words(body: str) -> str:
@@ -40,20 +39,19 @@ def fetch(cfg, env: Mapping[str, str], *, now: datetime) -> tuple[list[Inbound],
     """The unseen replies, and a function that flags them seen (call it once applied)."""
     from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
-    s = ((cfg.raw or {}).get("messages") or {}).get("imap") or {}
-    host, user = s.get("host"), s.get("user")
-    tls = s.get("tls", "ssl")
+    s = cfg.messages.imap
     password = env.get("RECALL_IMAP_PASSWORD", "")
-    if not (isinstance(s, dict) and host and user and password) or tls not in TLS:
+    if s is None or not password:
         raise BadInput("inbox.imap", "[messages.imap] cần host, user, tls (ssl, starttls, none) "
                        "và RECALL_IMAP_PASSWORD.",
                        "[messages.imap] needs host, user, tls (ssl, starttls, none) and "
                        "RECALL_IMAP_PASSWORD.", field="messages.imap")
-    kind = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}[tls]
-    port = int(s.get("port", 993 if tls == "ssl" else 143))
+    host = s.host
+    kind = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}[s.tls]
+    port = s.port or (993 if s.tls == "ssl" else 143)
     try:
-        box = kind(host, port=port, timeout=float(s.get("timeout", 30)))
-        box.login(user, password, initial_folder=s.get("folder", "INBOX"))
+        box = kind(host, port=port, timeout=s.timeout or 30.0)
+        box.login(s.user, password, initial_folder=s.folder)
         replies, uids = [], []
         for msg in box.fetch(AND(seen=False), mark_seen=False, bulk=True):
             text = own_words(msg.text or re.sub(r"<[^>]+>", " ", msg.html or ""))

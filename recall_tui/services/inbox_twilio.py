@@ -27,7 +27,7 @@ MAX_PAGES = 50
 
 
 def enabled(cfg) -> bool:
-    return bool(((cfg.raw or {}).get("messages") or {}).get("twilio_inbox"))
+    return cfg.messages.twilio_inbox
 
 
 def fetch(cfg, env: Mapping[str, str], *, now: datetime, days: int = 2) -> list[Inbound]:

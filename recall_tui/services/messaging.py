@@ -51,8 +51,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LANGUAGES = ("vi", "en")
 # A batch's re-check is read again before a send when it is older than this (slow sends).
 RECHECK_SECONDS = 5.0
-KNOWN_SETTINGS = frozenset({"templates_dir", "two_way", "inbox_dir", "lease_minutes", "batch",
-                            "max_attempts", "zalo_templates", "twilio_inbox", "imap"})
 
 
 # -- settings ([messages] in recall.toml) ---------------------------------------------------------
@@ -97,70 +95,13 @@ def load_templates(folder: Path | None) -> dict[str, dict[str, dict[str, str]]]:
 
 
 def settings(cfg) -> Settings:
-    raw: Mapping[str, Any] = (cfg.raw or {}).get("messages", {}) or {}
-    base = cfg.path.parent if cfg.path else Path.cwd()
-    unknown = sorted(set(raw) - KNOWN_SETTINGS)
-    if unknown:
-        known = ", ".join(sorted(KNOWN_SETTINGS))
-        raise _bad(unknown[0], f"không có thiết lập này (có: {known})",
-                   f"unknown setting (known: {known})")
-
-    def folder(key: str) -> Path | None:
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise _bad(key, "cần một đường dẫn thư mục", "expected a folder path")
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else base / path
-
-    def number(key: str, default: int, low: int, high: int) -> int:
-        value = raw.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise _bad(key, f"cần số nguyên từ {low} đến {high}",
-                       f"expected a whole number from {low} to {high}")
-        return value
-
-    two_way = raw.get("two_way", ["email", "zalo"])
-    if not isinstance(two_way, list) or not all(c in ("email", "sms", "zalo") for c in two_way):
-        raise _bad("two_way", "cần danh sách kênh (email, sms, zalo)",
-                   "expected a list of channels (email, sms, zalo)")
-    zalo = _zalo_templates(raw.get("zalo_templates", {}))
-    return Settings(templates=load_templates(folder("templates_dir")),
-                    two_way=frozenset(two_way),
-                    lease=timedelta(minutes=number("lease_minutes", 10, 1, 24 * 60)),
-                    batch=number("batch", 20, 1, 1000),
-                    max_attempts=number("max_attempts", outbox_rules.MAX_ATTEMPTS, 1, 50),
-                    zalo_templates=zalo,
-                    inbox_dir=folder("inbox_dir"))
-
-
-ZNS_PARAMS, ZNS_DEFAULT_PARAMS = mt.ZNS_PARAMS, mt.ZNS_DEFAULT_PARAMS
-
-
-def _zalo_templates(raw: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """``kind = "id"`` (the default parameters) or ``kind = {id = "...", params = [...]}``:
-    a ZNS template takes exactly the parameters it was registered with."""
-    bad = _bad("zalo_templates", "cần bảng loại tin = mã mẫu ZNS, hoặc {id, params}",
-               "expected kind = \"template id\" or kind = {id = ..., params = [...]}")
-    if not isinstance(raw, dict):
-        raise bad
-    out = {}
-    for kind, value in raw.items():
-        if kind not in mt.KINDS:
-            raise _bad("zalo_templates", f"loại tin không có: {kind}", f"unknown kind {kind!r}")
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            out[kind] = (str(value), ZNS_DEFAULT_PARAMS)
-            continue
-        if not isinstance(value, dict) or "id" not in value:
-            raise bad
-        params = value.get("params", list(ZNS_DEFAULT_PARAMS))
-        if not isinstance(params, list) or not all(p in ZNS_PARAMS for p in params):
-            known = ", ".join(ZNS_PARAMS)
-            raise _bad("zalo_templates", f"{kind}.params chỉ gồm: {known}",
-                       f"{kind}.params may only name: {known}")
-        out[kind] = (str(value["id"]), tuple(params))
-    return out
+    """What a run needs of ``[messages]`` (``Config.messages``, checked as the file was
+    read), with the message templates loaded."""
+    m = cfg.messages
+    return Settings(templates=load_templates(m.templates_dir), two_way=m.two_way,
+                    lease=timedelta(minutes=m.lease_minutes), batch=m.batch,
+                    max_attempts=m.max_attempts, zalo_templates=dict(m.zalo_templates),
+                    inbox_dir=m.inbox_dir)
 
 
 def build_channels(cfg, env: Mapping[str, str]) -> dict[str, Channel]:

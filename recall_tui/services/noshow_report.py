@@ -7,7 +7,7 @@ ended and its no-shows are marked. The report names patients (it is staff mail),
 diagnosis: no reason for the visit, no note, no instruction, and clinics by their public
 name.
 
-Settings, ``[reports]`` in recall.toml::
+Settings, ``[reports]`` in recall.toml (``Config.reports``, checked as the file is read)::
 
     [reports]
     staff_email = ["dieuduong@benhvien.vn", "letan@benhvien.vn"]   # or one address
@@ -37,53 +37,12 @@ from ..core.reports import (
     noshow_report_due,
     reason_text,
 )
+from ..files import write_private
 from ..store import events
 from ..store import reports as repo
 from .context import Context
 
-KNOWN_SETTINGS = ("staff_email", "noshows_daily")
 LANGUAGES = ("vi", "en")
-
-
-# -- settings -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ReportSettings:
-    staff_email: tuple[str, ...]  # empty: no staff address set
-    noshows_daily: bool
-
-
-def _bad(key: str, vi: str, en: str) -> BadInput:
-    return BadInput("reports.config", f"recall.toml [reports] {key}: {vi}",
-                    f"recall.toml [reports] {key}: {en}", field=f"reports.{key}")
-
-
-def report_settings(cfg) -> ReportSettings:
-    """``[reports]`` of recall.toml, checked: each wrong value is named."""
-    raw: Any = (cfg.raw or {}).get("reports", {})
-    if not isinstance(raw, Mapping):
-        raise BadInput("reports.config", "[reports] trong recall.toml phải là một bảng.",
-                       "[reports] in recall.toml must be a table.", field="reports")
-    unknown = sorted(set(raw) - set(KNOWN_SETTINGS))
-    if unknown:
-        known = ", ".join(KNOWN_SETTINGS)
-        raise _bad(unknown[0], f"không có thiết lập này (có: {known})",
-                   f"unknown setting (known: {known})")
-    value = raw.get("staff_email", [])
-    emails = [value] if isinstance(value, str) else value
-    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
-        raise _bad("staff_email", "cần một địa chỉ e-mail hoặc danh sách địa chỉ",
-                   "expected an e-mail address or a list of them")
-    emails = [e.strip() for e in emails if e.strip()]
-    for e in emails:
-        local, at, domain = e.rpartition("@")
-        if not at or not local or "." not in domain or " " in e:
-            raise _bad("staff_email", f"không phải địa chỉ e-mail: {e!r}",
-                       f"not an e-mail address: {e!r}")
-    daily = raw.get("noshows_daily", True)
-    if not isinstance(daily, bool):
-        raise _bad("noshows_daily", "cần true hoặc false", "expected true or false")
-    return ReportSettings(staff_email=tuple(emails), noshows_daily=daily)
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -170,7 +129,9 @@ class Written:
 def write_pdf(ctx: Context, *, day: date, now: datetime, pdf: Path | None = None,
               language: str | None = None, report: NoShowReport | None = None) -> Written:
     """Write the report of ``day`` as an A4 PDF to ``pdf`` (default: the slips folder,
-    ``khong-den-<yyyy-mm-dd>.pdf``). Failures to lay out or write raise ``PrintError``."""
+    ``khong-den-<yyyy-mm-dd>.pdf``), private and whole (``files``). A failure to lay it out
+    raises ``PrintError``; to write it, ``BadInput`` naming ``pdf`` or the environment's
+    error (a full disk)."""
     from ..print.noshow_report import noshow_pdf
     from ..print.printer import PrintError
     from .slips import printing
@@ -186,13 +147,7 @@ def write_pdf(ctx: Context, *, day: date, now: datetime, pdf: Path | None = None
         raise PrintError("print.render", f"Không dựng được báo cáo ngày {day:%d/%m/%Y}: "
                          f"{exc}.", f"Could not lay out the report of {day:%d/%m/%Y}: "
                          f"{exc}.") from exc
-    try:
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        pdf.write_bytes(data)
-    except OSError as exc:
-        raise PrintError("print.pdf_write", f"Không ghi được tệp {pdf}: {exc.strerror or exc}.",
-                         f"Could not write {pdf}: {exc.strerror or exc}.", field="pdf",
-                         details={"path": str(pdf)}) from exc
+    write_private(pdf, data, field="pdf")  # private and whole; an unwritable path is said
     return Written(day=day, no_shows=len(report.no_shows), open_tasks=len(report.tasks),
                    where=str(pdf), size=len(data))
 
@@ -268,7 +223,7 @@ def send(ctx: Context, *, day: date, now: datetime, mailer, to: tuple[str, ...] 
     from ..channels.base import ChannelError
 
     lang = _language(ctx, language)
-    recipients = tuple(to) or report_settings(ctx.cfg).staff_email
+    recipients = tuple(to) or ctx.cfg.reports.staff_email
     if not recipients:
         raise BadInput("reports.no_staff_email",
                        "Chưa có địa chỉ nhận báo cáo: đặt [reports] staff_email trong "
@@ -305,7 +260,7 @@ def send_if_due(ctx: Context, *, now: datetime, mailer) -> Sent | None:
     """The daemon's job, run every minute: today's report, once, after the last session of
     the day has ended and the grace for no-shows has passed (the no-shows are marked
     first). None when it is not time, it went already, or no staff address is set."""
-    conf = report_settings(ctx.cfg)
+    conf = ctx.cfg.reports
     if not conf.staff_email or not conf.noshows_daily:
         return None
     day = ctx.today(now)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..core import parse, scheduling
 from ..core.errors import BadInput
 from ..core.lifecycle import NEW_ORDER, OrderAction
-from ..store import bulk, events
+from ..store import events
 from ..store import orders as repo
 from ..store import patients as patient_repo
 from ..store.models import FollowUpOrder
-from ..store.rows import event as event_table
 from . import steps
 from .context import Context, require_reason, writing
 
@@ -50,7 +48,7 @@ def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
         interval: str | None = None, target: date | None = None, visit_date: date | None = None,
         earliest: date | None = None, latest: date | None = None, series: str | None = None,
         reason: str = "", instructions: str = "", said: str | None = None, now: datetime,
-        within=None) -> OrderInfo:
+        source: str | None = None, within=None) -> OrderInfo:
     """Record a follow-up order as the doctor means it: an interval after the visit
     ("14 ngày", "1 năm"), a target date, or a window alone; optionally a series with its own
     cadence ("hàng tháng x 6"). ``said`` is the same typed in one field, as the desk takes
@@ -80,8 +78,8 @@ def add(ctx: Context, *, patient: str, clinic: str, doctor: str | None = None,
             repo.set_series_root(conn, oid, oid)
         events.append(conn, at=now, actor=ctx.actor, kind="order.added", patient_id=p.id,
                       order_id=oid, to_state=NEW_ORDER.value,
-                      details={"target": plan.target.isoformat(),
-                               "series": plan.series.count if plan.series else None})
+                      details=_added(plan.target, plan.series.count if plan.series else None,
+                                     source))
         return info(ctx, repo.get(conn, oid), p.mrn)
 
 
@@ -115,14 +113,16 @@ def add_within(conn, ctx: Context, *, patient: str, clinic: str, doctor: str | N
                now: datetime) -> OrderInfo:
     """``add`` for a target date inside the caller's open write transaction ``conn``: an
     HIS or FHIR import writes the patient, the order and the slip all or nothing. ``source``
-    is said in the order's event."""
-    o = add(ctx, patient=patient, clinic=clinic, doctor=doctor, target=target,
-            visit_date=visit_date, reason=reason, instructions=instructions, now=now,
-            within=conn)
-    if source:
-        events.append(conn, at=now, actor=ctx.actor, kind="order.source", order_id=o.id,
-                      details={"source": source})
-    return o
+    is said in the order's event (as ``insert_many_within`` says it)."""
+    return add(ctx, patient=patient, clinic=clinic, doctor=doctor, target=target,
+               visit_date=visit_date, reason=reason, instructions=instructions, now=now,
+               source=source, within=conn)
+
+
+def _added(target: date, series: int | None, source: str | None) -> dict:
+    """The details of an order's "order.added" event, however the order was made."""
+    return {"target": target.isoformat(), "series": series,
+            **({"source": source} if source else {})}
 
 
 def order_row(ctx: Context, *, patient_id: int, clinic_id: int, doctor_id: int | None,
@@ -143,12 +143,10 @@ def insert_many_within(conn, ctx: Context, rows: list[dict], *, now: datetime,
     """Write new orders (each made by ``order_row``) inside the caller's write transaction,
     with their events; their ids, in order. For an import's batch."""
     ids = repo.insert_many(conn, rows)
-    bulk.insert_plain(conn, event_table, [{
+    events.append_many(conn, [{
         "at": now, "actor": ctx.actor, "kind": "order.added", "patient_id": r["patient_id"],
-        "appointment_id": None, "order_id": oid, "from_state": None,
-        "to_state": NEW_ORDER.value, "reason": None, "details": json.dumps(
-            {"target": r["target_date"].isoformat(), "series": None,
-             **({"source": source} if source else {})})} for oid, r in zip(ids, rows)])
+        "order_id": oid, "to_state": NEW_ORDER.value,
+        "details": _added(r["target_date"], None, source)} for oid, r in zip(ids, rows)])
     return ids
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,6 @@ from ..store import bulk, events
 from ..store import orders as order_repo
 from ..store import patients as repo
 from ..store.records import PatientRecord
-from ..store.rows import event as event_table
 from ..store.rows import name_token as token_table
 from ..store.rows import patient as patient_table
 from ..store.rows import patient_phone as phone_table
@@ -178,11 +176,9 @@ def insert_many_within(conn, ctx: Context, items: Sequence[NewPatient], *,
     bulk.insert_plain(conn, token_table, [{"patient_id": pid, "position": n, "token": t[:64]}
                                           for pid, item in zip(ids, items)
                                           for n, t in enumerate(item.tokens)])
-    bulk.insert_plain(conn, event_table, [{"at": now, "actor": ctx.actor, "kind": "patient.added",
-                        "patient_id": pid, "appointment_id": None, "order_id": None,
-                        "from_state": None, "to_state": None, "reason": None,
-                        "details": json.dumps({"mrn": row["mrn"]}, ensure_ascii=False)}
-                       for pid, row in zip(ids, rows)])
+    events.append_many(conn, [{"at": now, "actor": ctx.actor, "kind": "patient.added",
+                               "patient_id": pid, "details": {"mrn": row["mrn"]}}
+                              for pid, row in zip(ids, rows)])
     return [(pid, row["mrn"]) for pid, row in zip(ids, rows)]
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, case, func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..core.lifecycle import NEW_APPOINTMENT, Move
-from .errors import duplicate_from
+from .errors import duplicates_named
 from .models import Appointment
 from .records import record_or_none
 from .rows import appointment, clinic, doctor, message, next_value, patient, patient_phone
@@ -35,15 +34,10 @@ def insert(conn: Connection, row: dict) -> int:
     """A new appointment, in the status every appointment starts in. Raises ``Duplicate``
     naming the constraint (``active_key``: the patient already has one that day and
     clinic; ``slot_key``: the time is taken; the queue number)."""
-    try:
+    with duplicates_named():  # the transaction is lost: a caller that goes on after a
+        #                        Duplicate must have opened a savepoint (conn.begin_nested)
         return int(conn.execute(_INSERT, {**row, "status": NEW_APPOINTMENT.value})
                    .scalar_one())
-    except IntegrityError as exc:  # the transaction is lost: a caller that goes on after
-        #                            this must have opened a savepoint (``conn.begin_nested``)
-        dup = duplicate_from(exc)
-        if dup is None:
-            raise
-        raise dup from None
 
 
 def by_code(conn: Connection, code: str, *, lock: bool = False) -> Appointment | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Table, select
 
 from ..core.lifecycle import History
+from .errors import duplicates_named
 from .rows import appointment, event, message, name_token, order, patient, patient_phone, session
 
 CHUNK = 5000
@@ -92,7 +93,10 @@ def _plain(conn: Connection, table: Table, keys: tuple[str, ...]):
                              if c.name not in keys and c.default is not None
                              and c.default.is_scalar]
         defaults = [None if c in keys else table.c[c].default.arg for c in cols]
-        procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in cols]
+        # each column's own conversion for this database, through the public API (built
+        # once per table, columns and database: this cache is the one SQLAlchemy keeps)
+        procs = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+                 for c in cols]
         q = conn.dialect.identifier_preparer
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = (f"INSERT INTO {q.format_table(table)} ({', '.join(q.quote(c) for c in cols)}) "
@@ -102,7 +106,8 @@ def _plain(conn: Connection, table: Table, keys: tuple[str, ...]):
 
 
 def insert_plain(conn: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert rows (all with the same keys) with one executemany."""
+    """Insert rows (all with the same keys) with one executemany; ``Duplicate`` when a
+    unique constraint refuses one (``errors.duplicates_named``)."""
     if not rows:
         return
     keys = tuple(rows[0])
@@ -123,7 +128,8 @@ def insert_plain(conn: Connection, table: Table, rows: list[dict]) -> None:
                 except TypeError:  # not hashable
                     vals[i] = proc(v)
         data.append(tuple(vals))
-    conn.exec_driver_sql(sql, data)
+    with duplicates_named():
+        conn.exec_driver_sql(sql, data)
 
 
 def insert_plain_returning_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:

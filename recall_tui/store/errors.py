@@ -8,6 +8,11 @@ rule that was broken.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy.exc import IntegrityError
+
 from ..core.errors import Busy, NotSetUp, Unavailable
 
 __all__ = ["Busy", "Duplicate", "NotSetUp", "Unavailable"]
@@ -37,3 +42,18 @@ def duplicate_from(exc: Exception) -> Duplicate | None:
         cols = text.split("failed:", 1)[1].strip()
         return Duplicate(cols)
     return None
+
+
+@contextlib.contextmanager
+def duplicates_named() -> Iterator[None]:
+    """Inside: a unique constraint that refuses a row raises ``Duplicate``; any other
+    integrity failure (a foreign key, a check) goes on as the driver's error (a bug, not a
+    row written by someone else). The transaction is lost either way: a caller that goes on
+    after it must have opened a savepoint (``conn.begin_nested``)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        dup = duplicate_from(exc)
+        if dup is None:
+            raise
+        raise dup from None

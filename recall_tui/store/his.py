@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from .bulk import insert_plain
+from .errors import duplicates_named
 from .rows import (
     appointment,
     doctor,
@@ -36,12 +37,11 @@ def slip_by_key(conn: Connection, ma_cskcb: str, ma_lk: str, so_giayhen_kl: str)
         his_slip.c.so_giayhen_kl == so_giayhen_kl)).first()
 
 
-def slip_for_order(conn: Connection, order_id: int):
-    return conn.execute(select(his_slip).where(his_slip.c.order_id == order_id)).first()
-
-
 def insert_slip(conn: Connection, row: dict) -> int:
-    return int(conn.execute(his_slip.insert().returning(his_slip.c.id), row).scalar_one())
+    """A slip's keys and facts; ``Duplicate`` when its keys are taken (another import)."""
+    with duplicates_named():
+        return int(conn.execute(his_slip.insert().returning(his_slip.c.id), row)
+                   .scalar_one())
 
 
 def update_slip(conn: Connection, slip_id: int, values: dict) -> None:

@@ -68,10 +68,6 @@ def decode_consent(raw: str | None) -> dict[str, bool]:
     return out
 
 
-def encode_consent(consent: dict[str, bool]) -> str:
-    return ",".join(f"{k}={'1' if v else '0'}" for k, v in sorted(consent.items()))
-
-
 def patient_record(row: models.Patient, phones: list) -> PatientRecord:
     return PatientRecord.model_construct(
         **{k: getattr(row, k) for k in PatientRecord.model_fields

@@ -193,3 +193,5 @@ def test_writing_refuses_what_the_standard_does_not_allow():
     with pytest.raises(his_xml.WriteError) as err:
         his_xml.xml14_bytes(replace(SLIP, ma_cskcb="7902", ma_bac_si=""))
     assert {f for f, _ in err.value.problems} == {"MA_CSKCB", "MA_BAC_SI"}
+    # said in both languages (the export's report shows the person's)
+    assert "MA_BAC_SI: missing" in err.value.en and "MA_BAC_SI: thiếu" in err.value.vi

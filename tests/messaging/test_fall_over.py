@@ -7,11 +7,13 @@ from dataclasses import replace
 
 import pytest
 
+from recall_tui.config import parse
 from recall_tui.services import messaging, patients
 from recall_tui.services.patients import PhoneIn
 from tests.channels.channel_fakes import esms as esms_fake
 from tests.channels.channel_fakes import zalo as zalo_fake
 from tests.channels.channel_fakes.http_server import FakeServer
+from tests.conftest import TEST_TOML
 
 from .conftest import SLOTS
 
@@ -31,8 +33,9 @@ def test_no_zalo_account_falls_to_brandname_sms(ctx, now):
                              "oauth_url": zs.base_url},
                     "sms": {"provider": "esms", "brandname": "PK_ANBINH",
                             "base_url": ss.base_url}}
-        raw = {**ctx.cfg.raw, "messages": {"zalo_templates": {"confirmation": "231677"}}}
-        ctx.cfg = replace(ctx.cfg, channels=channels, raw=raw)
+        written = parse(TEST_TOML + '[messages.zalo_templates]\nconfirmation = "231677"\n',
+                        None, env={})
+        ctx.cfg = replace(ctx.cfg, channels=channels, messages=written.messages)
         clinic, day, part, doctor = SLOTS[0]
         codes = []
         for name, phone in (("Có Zalo", "0912 000 111"), ("Không Zalo", "0987 000 111")):

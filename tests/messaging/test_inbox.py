@@ -148,8 +148,8 @@ def test_twilio_inbound_replies_are_pulled_and_applied_once(ctx, now):
     with TwilioList(msgs) as server:
         sms = {"provider": "twilio", "account_sid": SID, "from": "+15005550006",
                "base_url": server.base_url}
-        raw = {**ctx.cfg.raw, "messages": {"twilio_inbox": True}}
-        ctx.cfg = replace(ctx.cfg, channels={**ctx.cfg.channels, "sms": sms}, raw=raw)
+        ctx.cfg = replace(ctx.cfg, channels={**ctx.cfg.channels, "sms": sms},
+                          messages=replace(ctx.cfg.messages, twilio_inbox=True))
         env = {"RECALL_TWILIO_AUTH_TOKEN": TOKEN}
         res = inbox.read_all(ctx, folder=None, env=env, now=now)
         assert (res.read, res.confirmed, res.unmatched) == (3, 2, 1)
@@ -199,9 +199,10 @@ def test_email_replies_are_read_from_a_real_imap_mailbox(ctx, now):
                          "<r1@benhnhan.test>"), "INBOX")
         box.append(_mail("la@example.test", "Re: xin chào", "huỷ", "<r2@example.test>"),
                    "INBOX")
-        raw = {**ctx.cfg.raw, "messages": {"imap": {
-            "host": "127.0.0.1", "port": server.port, "tls": "none", "user": USER}}}
-        ctx.cfg = replace(ctx.cfg, raw=raw)
+        from recall_tui.config import ImapSettings
+
+        imap = ImapSettings(host="127.0.0.1", port=server.port, tls="none", user=USER)
+        ctx.cfg = replace(ctx.cfg, messages=replace(ctx.cfg.messages, imap=imap))
         env = {"RECALL_IMAP_PASSWORD": PASSWORD}
         res = inbox.read_all(ctx, folder=None, env=env, now=now)
         assert (res.read, res.confirmed, res.unmatched, res.cancelled) == (2, 1, 1, 0)

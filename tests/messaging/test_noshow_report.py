@@ -10,12 +10,13 @@ from datetime import date, datetime
 
 import pytest
 
+from recall_tui.config import ConfigError, ReportSettings, parse
 from recall_tui.core.calendar import Part
-from recall_tui.core.errors import BadInput
 from recall_tui.entry import main
 from recall_tui.services import attendance, booking, messaging, noshow_report, orders, patients
 from recall_tui.services.patients import PhoneIn
 from recall_tui.store import outreach
+from tests.conftest import TEST_TOML
 
 pytestmark = pytest.mark.storage
 DAY = date(2026, 11, 25)
@@ -140,7 +141,7 @@ def test_a_printable_pdf(ctx, day_of_visits, tmp_path):
 def test_the_daemon_job_sends_once_after_the_last_session(ctx, cfg, day_of_visits, smtp):
     from dataclasses import replace
 
-    cfg = replace(cfg, raw={**cfg.raw, "reports": {"staff_email": STAFF[0]}})
+    cfg = replace(cfg, reports=ReportSettings(staff_email=(STAFF[0],)))
     staffed = type(ctx)(cfg=cfg, db=ctx.db, actor="daemon")
     mailer = messaging.build_channels(cfg, {})["email"]
     # NOI's afternoon ends at 16:30; no-shows are marked an hour later (the grace).
@@ -158,33 +159,34 @@ def test_the_daemon_job_sends_once_after_the_last_session(ctx, cfg, day_of_visit
 
 
 def test_settings_are_checked_and_named(ctx, cfg, msg_config, capsys):
-    from dataclasses import replace
+    """[reports] is read and checked with the file: a wrong value is named with its line."""
+    def reports(table: str):
+        return parse(TEST_TOML + "\n[reports]\n" + table, None, env={}).reports
 
-    def with_reports(table):
-        return replace(cfg, raw={**cfg.raw, "reports": table})
-
-    assert noshow_report.report_settings(cfg).staff_email == ()
-    assert noshow_report.report_settings(with_reports({"staff_email": "a@b.vn"})) \
-        .staff_email == ("a@b.vn",)
-    for table, field in (({"staff_email": "not-an-address"}, "reports.staff_email"),
-                         ({"staff_email": [1]}, "reports.staff_email"),
-                         ({"noshows_daily": "yes"}, "reports.noshows_daily"),
-                         ({"staf_email": "a@b.vn"}, "reports.staf_email")):
-        with pytest.raises(BadInput) as caught:
-            noshow_report.report_settings(with_reports(table))
-        assert caught.value.field == field
+    assert cfg.reports.staff_email == ()
+    assert reports('staff_email = "a@b.vn"').staff_email == ("a@b.vn",)
+    assert reports('staff_email = ["a@b.vn", "c@d.vn"]').staff_email == ("a@b.vn", "c@d.vn")
+    for table, key in (('staff_email = "not-an-address"', "reports.staff_email"),
+                       ("staff_email = [1]", "reports.staff_email"),
+                       ('noshows_daily = "yes"', "reports.noshows_daily"),
+                       ('staf_email = "a@b.vn"', "reports.staf_email")):
+        with pytest.raises(ConfigError) as caught:
+            reports(table)
+        assert caught.value.key == key and caught.value.line is not None
     # No staff address: --send says what to set, and sends nothing.
     code = main(["report", "noshows", "--send", "--config", str(msg_config),
                  "--now", "2026-11-25T18:00"])
     err = capsys.readouterr().err
     assert code == 1 and "staff_email" in err and "Traceback" not in err
-    # A mistyped [reports] in recall.toml is named too.
+    # A mistyped [reports] in recall.toml is named (file, line, key) as the file is read,
+    # as every other setting is.
     msg_config.write_text(msg_config.read_text(encoding="utf-8")
                           + '\n[reports]\nstaff_email = "nobody"\n', encoding="utf-8")
     code = main(["report", "noshows", "--config", str(msg_config), "--now", "2026-11-25T18:00",
                  "--send"])
     err = capsys.readouterr().err
-    assert code == 1 and "reports" in err and "nobody" in err
+    line = len(msg_config.read_text(encoding="utf-8").splitlines())
+    assert code == 4 and f"recall.toml:{line}: reports.staff_email:" in err and "nobody" in err
 
 
 def test_a_mail_server_that_is_down_is_exit_4_and_nothing_recorded(ctx, day_of_visits,

@@ -53,7 +53,15 @@ def recall(make_config, capsys):
         return code, data, out.err
 
     run.reconfigure = lambda **extra: cfg.__setitem__("path", make_config(**extra))
+    run.config_path = lambda: cfg["path"]
     return run
+
+
+def also_map(recall, *, clinics: str = "", doctors: str = "") -> None:
+    """More lines in [his.clinics] and [his.doctors] of the test's recall.toml."""
+    path = recall.config_path()
+    text = path.read_text(encoding="utf-8").replace('K03 = "TM"\n', 'K03 = "TM"\n' + clinics)
+    path.write_text(text + doctors, encoding="utf-8")
 
 
 def count(ctx, table, *where) -> int:
@@ -277,6 +285,83 @@ def test_a_correction_without_auto_book_puts_the_appointment_on_the_call_list(re
     assert code in s["notes"][1]["en"]
 
 
+def booked_row(ctx, code: str):
+    with ctx.db.read() as conn:
+        return conn.execute(select(appt_t).where(appt_t.c.code == code)).one()
+
+
+def test_a_slip_corrected_to_another_clinic_puts_its_appointment_on_the_call_list(
+        recall, ctx, tmp_path):
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K01"})))
+    _, rep, _ = recall("import", "his", str(f), "--book")
+    code = rep["files"][0]["slips"][0]["booked"]
+    # the same date, the visit now in K03 (TM): the appointment in NOI no longer holds
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K03"})))
+    _, rep, _ = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    assert [n["code"] for n in s["notes"]] == ["order.changed", "appointment.outside"]
+    assert code in s["notes"][1]["en"] and "another clinic" in s["notes"][1]["en"]
+    assert "phòng khám khác" in s["notes"][1]["vi"]
+    with ctx.db.read() as conn:
+        task = conn.execute(select(outreach_task)).one()
+    assert task.reason == "change_requested" and "TM" in task.note
+    assert "another clinic" in task.note and "phòng khám khác" in task.note
+
+
+def test_auto_book_moves_an_appointment_to_the_corrected_clinic_even_one_booked_by_time(
+        recall, ctx, tmp_path):
+    recall.reconfigure(auto_book="true")
+    also_map(recall, clinics='K05 = "MAT"\n')
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K01"})))
+    _, rep, _ = recall("import", "his", str(f))
+    first = rep["files"][0]["slips"][0]["booked"]
+    assert booked_row(ctx, first).clinic_id == ctx.clinic_id("NOI")
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K05"})))
+    code, rep, err = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    assert code == 0, err
+    assert "appointment.moved" in [n["code"] for n in s["notes"]], s["notes"]
+    new = booked_row(ctx, s["booked"])
+    # MAT books by time: the move takes the session's first free time
+    assert new.clinic_id == ctx.clinic_id("MAT") and new.at_time is not None
+    assert booked_row(ctx, first).status == "rescheduled" and new.previous_id is not None
+    assert count(ctx, outreach_task) == 0
+
+
+def test_auto_book_puts_an_appointment_it_cannot_move_on_the_call_list(recall, ctx, tmp_path):
+    recall.reconfigure(auto_book="true")
+    also_map(recall, clinics='K05 = "MAT"\n', doctors='\n[[closures]]\nfrom = "2026-12-01"\n'
+             'to = "2027-01-31"\nclinic = "MAT"\nreason = "Sửa phòng"\n')
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K01"})))
+    _, rep, _ = recall("import", "his", str(f))
+    first = rep["files"][0]["slips"][0]["booked"]
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K05"})))
+    code, rep, _ = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    codes = [n["code"] for n in s["notes"]]
+    assert code == 0 and codes[-2:] == ["booking.refused", "appointment.outside"], codes
+    refused = s["notes"][-2]
+    assert "No free session" in refused["en"] and "Không còn buổi trống" in refused["vi"]
+    assert booked_row(ctx, first).status == "booked" and s["booked"] is None
+    assert count(ctx, outreach_task, outreach_task.c.reason == "change_requested") == 1
+
+
+def test_auto_book_moves_an_appointment_to_the_corrected_doctor(recall, ctx, tmp_path):
+    recall.reconfigure(auto_book="true")
+    also_map(recall, doctors='"000222/HCM-CCHN" = "BS2"\n')
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1", x1={"MA_KHOA": "K03"})))
+    _, rep, _ = recall("import", "his", str(f))
+    first = rep["files"][0]["slips"][0]["booked"]
+    assert booked_row(ctx, first).doctor_id == ctx.doctor_id("BS1")
+    fixed = b.write(tmp_path, "b.xml", b.envelope(b.visit(
+        "LK1", x1={"MA_KHOA": "K03"}, x14={"MA_BAC_SI": "000222/HCM-CCHN"})))
+    _, rep, _ = recall("import", "his", str(fixed))
+    [s] = rep["files"][0]["slips"]
+    assert s["doctor"] == "BS2" and s["booked"] != first
+    assert booked_row(ctx, s["booked"]).doctor_id == ctx.doctor_id("BS2")
+    assert booked_row(ctx, first).status == "rescheduled"
+
+
 # -- round trips -------------------------------------------------------------------------------
 
 def test_exported_xml14_reimports_to_the_same_orders(recall, ctx, tmp_path):
@@ -387,7 +472,8 @@ def test_a_bundle_that_is_not_valid_fhir_is_refused(recall, ctx, tmp_path):
     f = tmp_path / "bad.json"
     f.write_text(json.dumps(doc), encoding="utf-8")
     code, rep, _ = recall("import", "fhir", str(f))
-    assert code == 1 and not rep["ok"] and "status" in " ".join(rep["errors"])
+    assert code == 1 and not rep["ok"] and "status" in " ".join(e["en"] for e in rep["errors"])
+    assert all(e["vi"] and e["en"] for e in rep["errors"])
     assert count(ctx, order) == 0 and count(ctx, patient) == 0
 
 
@@ -458,3 +544,63 @@ def test_a_wrong_his_setting_is_named_with_its_line(tmp_path, db_url, capsys):
     line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if ln.startswith("K03"))
     assert code == 4 and f"recall.toml:{line}: his.clinics.K03: unknown clinic 'XYZ'" in err
+
+
+# -- the store under an import ----------------------------------------------------------------
+
+def order_events(ctx, order_id: int) -> list[tuple[str, dict | None]]:
+    with ctx.db.read() as conn:
+        rows = conn.execute(select(event.c.kind, event.c.details)
+                            .where(event.c.order_id == order_id).order_by(event.c.id)).all()
+    drop = ("file", "slip", "visit")
+    return [(k, {x: y for x, y in json.loads(d).items() if x not in drop} if d else None)
+            for k, d in rows]
+
+
+def test_a_slip_leaves_the_same_events_in_a_batch_as_one_by_one(recall, ctx, tmp_path):
+    # the desk knows her without a birth date: her slip goes the one-by-one way
+    recall("patient", "add", "--name", "Nguyễn Văn An", "--cccd", "079070001234")
+    _, rep, _ = recall("import", "his", str(b.write(tmp_path, "a.xml",
+                                                     b.envelope(b.visit("LK1")))))
+    slow = rep["files"][0]["slips"][0]["order_id"]
+    # a new patient: the batch's way
+    _, rep, _ = recall("import", "his", str(b.write(tmp_path, "b.xml", b.envelope(b.visit(
+        "LK2", x1={"MA_BN": "OTHER", "SO_CCCD": "079999999999",
+                   "MA_THE_BHYT": "GD4797915999999"}, x14={"MA_THE_BHYT": "GD4797915999999"})))))
+    fast = rep["files"][0]["slips"][0]["order_id"]
+    assert order_events(ctx, slow) == order_events(ctx, fast) == [
+        ("order.added", {"target": "2026-12-10", "series": None, "source": "his"}),
+        ("his.slip", {"facility": "79024", "outcome": "created"})]
+
+
+@pytest.fixture
+def refusing_trigger(ctx):
+    """The database refuses every new slip by a check that is no unique key (as a trigger
+    an administrator added would): an integrity failure that no other import caused."""
+    with ctx.db.write() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "CREATE FUNCTION test_refuse_slip() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'refused by a check' USING ERRCODE = 'check_violation'; "
+                "END $$")
+            conn.exec_driver_sql("CREATE TRIGGER test_refuse_slip BEFORE INSERT ON his_slip "
+                                 "FOR EACH ROW EXECUTE FUNCTION test_refuse_slip()")
+        else:
+            conn.exec_driver_sql("CREATE TRIGGER test_refuse_slip BEFORE INSERT ON his_slip "
+                                 "BEGIN SELECT RAISE(ABORT, 'refused by a check'); END")
+    yield
+    with ctx.db.write() as conn:
+        conn.exec_driver_sql("DROP TRIGGER test_refuse_slip" + (
+            " ON his_slip" if conn.dialect.name == "postgresql" else ""))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP FUNCTION test_refuse_slip()")
+
+
+def test_a_failure_no_other_import_caused_is_not_blamed_on_one(recall, ctx, tmp_path,
+                                                                 refusing_trigger):
+    f = b.write(tmp_path, "a.xml", b.envelope(b.visit("LK1")))
+    code, rep, err = recall("import", "his", str(f))
+    said = json.dumps(rep, ensure_ascii=False) + err
+    assert "another import" not in said and "lần nhập khác" not in said
+    assert code == 4 and rep["error"]["code"] == "internal"  # a fault, said as one
+    assert count(ctx, order) == 0 and count(ctx, his_slip) == 0
